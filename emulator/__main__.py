@@ -1,0 +1,93 @@
+"""`python -m emulator serve`: run the emulator as a server until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from emulator.config import EmulatorConfig
+from emulator.server import Emulator, EmulatorInfo
+
+
+def cli_lines(info: EmulatorInfo, config_dir: str = "$HOME/.azure-emulator") -> list[str]:
+    """Shell lines that point the Azure CLI at this emulator."""
+    return [
+        f"export AZURE_CONFIG_DIR={config_dir}",
+        f"export REQUESTS_CA_BUNDLE={info.ca_bundle}",
+        "az cloud register -n AzureLocalEmulator "
+        f"--endpoint-resource-manager {info.arm_endpoint}/ "
+        f"--endpoint-active-directory {info.authority_host} "
+        "--endpoint-active-directory-resource-id https://management.core.windows.net/",
+        "az cloud set -n AzureLocalEmulator",
+        "az config set core.instance_discovery=false",
+        f"az login --service-principal -u {info.client_id} -p {info.client_secret} "
+        f"--tenant {info.tenant_id}",
+    ]
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve a local Azure subscription over HTTPS")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8443, help="port (0 picks a free one)")
+    serve.add_argument("--info-file", type=Path, help="write the connection details here as JSON")
+    serve.add_argument(
+        "--realistic", action="store_true",
+        help="behave like live ACI: seconds of provisioning, no Retry-After, real timestamps",
+    )
+    serve.add_argument("--provisioning-seconds", type=float, help="time from create to running")
+    serve.add_argument("--quota-cores", type=float, help="standard cores per region (default 10)")
+    serve.add_argument(
+        "--retry-after", type=int,
+        help="Retry-After seconds on long-running responses (default 1; 0 sends none)",
+    )
+    serve.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    return parser.parse_args(argv)
+
+
+def build_config(args: argparse.Namespace) -> EmulatorConfig:
+    config = EmulatorConfig.realistic() if args.realistic else EmulatorConfig(deterministic=False)
+    config.host, config.port = args.host, args.port
+    if args.provisioning_seconds is not None:
+        config.provisioning_seconds = args.provisioning_seconds
+    if args.quota_cores is not None:
+        config.quota_cores = args.quota_cores
+    if args.retry_after is not None:
+        config.retry_after_seconds = args.retry_after or None
+    return config
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(name)s %(message)s")
+    config = build_config(args)
+    if config.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: serving on {config.host}, reachable beyond this machine", file=sys.stderr)
+    emulator = Emulator(config)
+    info = emulator.start()
+    if args.info_file:
+        args.info_file.write_text(json.dumps(info.as_dict(), indent=2) + "\n")
+        args.info_file.chmod(0o600)
+    print(json.dumps(info.as_dict(), indent=2))
+    print("\n# Point the Azure CLI at this emulator:")
+    print("\n".join(cli_lines(info)))
+    print("\n# Serving; Ctrl-C or SIGTERM stops it.", flush=True)
+
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    stopping.wait()
+    emulator.stop()
+    print("emulator stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

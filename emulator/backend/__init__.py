@@ -1,0 +1,1 @@
+"""State and rules of the emulated cloud. Nothing here knows about HTTP."""

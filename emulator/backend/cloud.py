@@ -1,0 +1,522 @@
+"""The emulated cloud: subscriptions, resource groups, container groups and their operations.
+
+Every public method takes the one lock, so concurrent requests from many clients see a
+consistent state; nothing here blocks, so the lock is held only for microseconds.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from emulator.backend import images, lifecycle
+from emulator.backend.locations import normalize_location, region_list
+from emulator.backend.models import ContainerGroup, Operation, ResourceGroup
+from emulator.backend.validation import (
+    check_group_name,
+    check_resource_group_name,
+    format_number,
+    validate_container_group,
+)
+from emulator.clock import Clock
+from emulator.config import EmulatorConfig
+from emulator.errors import ArmError, bad_request, resource_group_not_found, resource_not_found
+
+ACI = "Microsoft.ContainerInstance"
+CG_TYPE = f"{ACI}/containerGroups"
+# A redeploy may change these only by deleting and creating the group again.
+IMMUTABLE = ("osType", "restartPolicy", "sku")
+
+
+@dataclass
+class Subscription:
+    id: str
+    tenant_id: str
+    display_name: str
+    resource_groups: dict[str, ResourceGroup] = field(default_factory=dict)
+    container_groups: dict[tuple[str, str], ContainerGroup] = field(default_factory=dict)
+    providers: dict[str, str] = field(default_factory=dict)  # namespace (lower) -> state
+
+
+class Cloud:
+    def __init__(self, config: EmulatorConfig, clock: Clock) -> None:
+        self.config = config
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.subscriptions: dict[str, Subscription] = {}
+        self.operations: dict[str, Operation] = {}
+        self.dns_labels: dict[tuple[str, str], str] = {}
+        self.add_subscription(
+            config.subscription_id, config.tenant_id, "Local emulator subscription"
+        )
+        for sub_id, tenant in config.extra_subscriptions.items():
+            self.add_subscription(sub_id, tenant, "Other tenant's subscription")
+
+    # -- subscriptions and providers ------------------------------------------------------------
+    def add_subscription(self, sub_id: str, tenant_id: str, name: str) -> Subscription:
+        with self.lock:
+            sub = Subscription(sub_id, tenant_id, name)
+            for namespace in (ACI, "Microsoft.Resources"):
+                sub.providers[namespace.lower()] = "Registered"
+            self.subscriptions[sub_id.lower()] = sub
+            return sub
+
+    def subscription(self, sub_id: str, tenant_id: str | None = None) -> Subscription:
+        """The subscription, checked against the caller's tenant as ARM does."""
+        sub = self.subscriptions.get(sub_id.lower())
+        if sub is None:
+            raise ArmError(
+                404, "SubscriptionNotFound", f"The subscription '{sub_id}' could not be found."
+            )
+        if tenant_id is not None and tenant_id.lower() != sub.tenant_id.lower():
+            raise ArmError(
+                401,
+                "InvalidAuthenticationTokenTenant",
+                f"The access token is from the wrong issuer 'https://sts.windows.net/{tenant_id}/'. "
+                f"It must match the tenant 'https://sts.windows.net/{sub.tenant_id}/' associated "
+                "with this subscription. Please use the authority (URL) "
+                f"'https://login.windows.net/{sub.tenant_id}' to get the token.",
+            )
+        return sub
+
+    def tenant_subscriptions(self, tenant_id: str) -> list[Subscription]:
+        with self.lock:
+            return [
+                s for s in self.subscriptions.values() if s.tenant_id.lower() == tenant_id.lower()
+            ]
+
+    def provider_state(self, sub: Subscription, namespace: str) -> str:
+        with self.lock:
+            return sub.providers.get(namespace.lower(), "NotRegistered")
+
+    def set_provider_state(self, sub: Subscription, namespace: str, state: str) -> None:
+        with self.lock:
+            sub.providers[namespace.lower()] = state
+
+    def register_provider(self, sub: Subscription, namespace: str) -> str:
+        with self.lock:
+            sub.providers[namespace.lower()] = "Registered"
+            return "Registered"
+
+    def require_registered(self, sub: Subscription, namespace: str = ACI) -> None:
+        if self.provider_state(sub, namespace) != "Registered":
+            raise ArmError(
+                409,
+                "MissingSubscriptionRegistration",
+                f"The subscription is not registered to use namespace '{namespace}'. See "
+                "https://aka.ms/rps-not-found for how to register subscriptions.",
+            )
+
+    # -- resource groups ------------------------------------------------------------------------
+    def _finish_deletes(self, sub: Subscription) -> None:
+        mono = self.clock.monotonic()
+        for op in self.operations.values():
+            if (
+                op.kind == "delete-resource-group"
+                and op.status == "Pending"
+                and mono >= op.done_mono
+            ):
+                op.status, op.end_time = "Succeeded", self.clock.now()
+                sub_key, rg_key = (
+                    op.target_id.split("/")[2].lower(),
+                    op.target_id.split("/")[4].lower(),
+                )
+                if sub_key == sub.id.lower():
+                    sub.resource_groups.pop(rg_key, None)
+
+    def _rg(self, sub: Subscription, name: str) -> ResourceGroup:
+        self._finish_deletes(sub)
+        rg = sub.resource_groups.get(name.lower())
+        if rg is None:
+            raise resource_group_not_found(name)
+        return rg
+
+    def get_resource_group(self, sub: Subscription, name: str) -> ResourceGroup:
+        with self.lock:
+            return self._rg(sub, name)
+
+    def resource_group_exists(self, sub: Subscription, name: str) -> bool:
+        with self.lock:
+            self._finish_deletes(sub)
+            return name.lower() in sub.resource_groups
+
+    def create_or_update_resource_group(
+        self, sub: Subscription, name: str, body: dict[str, Any]
+    ) -> tuple[ResourceGroup, bool]:
+        check_resource_group_name(name)
+        raw_location = body.get("location")
+        if not raw_location:
+            raise bad_request(
+                "LocationRequired", "The location property is required for this definition."
+            )
+        location = normalize_location(str(raw_location))
+        if location is None:
+            raise bad_request(
+                "LocationNotAvailableForResourceGroup",
+                f"The provided location '{raw_location}' is not available for resource group. "
+                f"List of available regions is '{region_list()}'.",
+            )
+        with self.lock:
+            self._finish_deletes(sub)
+            existing = sub.resource_groups.get(name.lower())
+            if existing is not None:
+                if existing.state == "Deleting":
+                    raise ArmError(
+                        409,
+                        "ResourceGroupBeingDeleted",
+                        f"The resource group '{existing.name}' is in deprovisioning state and "
+                        "cannot perform this operation.",
+                    )
+                if existing.location != location:
+                    raise ArmError(
+                        409,
+                        "InvalidResourceGroupLocation",
+                        f"Invalid resource group location '{location}'. The Resource group already "
+                        f"exists in location '{existing.location}'.",
+                    )
+                existing.tags = dict(body.get("tags") or {})
+                if "managedBy" in body:
+                    existing.managed_by = body["managedBy"]
+                return existing, False
+            rg = ResourceGroup(
+                sub.id,
+                name,
+                location,
+                dict(body.get("tags") or {}),
+                body.get("managedBy"),
+                created=self.clock.now(),
+            )
+            sub.resource_groups[name.lower()] = rg
+            return rg, True
+
+    def update_resource_group(
+        self, sub: Subscription, name: str, body: dict[str, Any]
+    ) -> ResourceGroup:
+        with self.lock:
+            rg = self._rg(sub, name)
+            if body.get("tags") is not None:
+                rg.tags = dict(body["tags"])
+            if "managedBy" in body:
+                rg.managed_by = body["managedBy"]
+            return rg
+
+    def delete_resource_group(self, sub: Subscription, name: str) -> Operation:
+        """Delete the group and everything in it; the returned operation tracks completion."""
+        with self.lock:
+            rg = self._rg(sub, name)
+            for key in [k for k in sub.container_groups if k[0] == rg.name.lower()]:
+                self._forget_container_group(sub, sub.container_groups[key])
+            rg.state = "Deleting"
+            op = Operation(
+                id=self.clock.operation_id("rg-delete", sub.id, rg.name),
+                kind="delete-resource-group",
+                target_id=f"/subscriptions/{sub.id}/resourceGroups/{rg.name}",
+                location=rg.location,
+                start_time=self.clock.now(),
+                done_mono=self.clock.monotonic() + self.config.resource_group_delete_seconds,
+            )
+            self.operations[op.id] = op
+            self._finish_deletes(sub)
+            return op
+
+    def list_resource_groups(self, sub: Subscription) -> list[ResourceGroup]:
+        with self.lock:
+            self._finish_deletes(sub)
+            return sorted(sub.resource_groups.values(), key=lambda rg: rg.name.lower())
+
+    def operation(self, op_id: str) -> Operation | None:
+        with self.lock:
+            op = self.operations.get(op_id)
+            if op is not None and op.kind == "delete-resource-group":
+                sub = self.subscriptions.get(op.target_id.split("/")[2].lower())
+                if sub:
+                    self._finish_deletes(sub)
+            return op
+
+    # -- container groups -----------------------------------------------------------------------
+    def _cg(self, sub: Subscription, rg_name: str, name: str) -> ContainerGroup:
+        rg = self._rg(sub, rg_name)
+        cg = sub.container_groups.get((rg.name.lower(), name.lower()))
+        if cg is None:
+            raise resource_not_found(CG_TYPE, name, rg.name)
+        lifecycle.advance(cg, self.clock, self.config)
+        return cg
+
+    def get_container_group(self, sub: Subscription, rg_name: str, name: str) -> ContainerGroup:
+        with self.lock:
+            self.require_registered(sub)
+            return self._cg(sub, rg_name, name)
+
+    def list_container_groups(
+        self, sub: Subscription, rg_name: str | None = None
+    ) -> list[ContainerGroup]:
+        with self.lock:
+            self.require_registered(sub)
+            if rg_name is not None:
+                rg_key = self._rg(sub, rg_name).name.lower()
+                groups = [cg for key, cg in sub.container_groups.items() if key[0] == rg_key]
+            else:
+                groups = list(sub.container_groups.values())
+            for cg in groups:
+                lifecycle.advance(cg, self.clock, self.config)
+            return sorted(groups, key=lambda cg: (cg.resource_group.lower(), cg.name))
+
+    def create_or_update_container_group(
+        self, sub: Subscription, rg_name: str, name: str, body: dict[str, Any]
+    ) -> tuple[ContainerGroup, bool, Operation]:
+        properties = validate_container_group(name, body)
+        raw_location = str(body["location"])
+        location = normalize_location(raw_location)
+        if location is None:
+            raise bad_request(
+                "LocationNotAvailableForResourceType",
+                f"The provided location '{raw_location}' is not available for resource type "
+                f"'{CG_TYPE}'. List of available regions for the resource type is '{region_list()}'.",
+            )
+        with self.lock:
+            self.require_registered(sub)
+            rg = self._rg(sub, rg_name)
+            key = (rg.name.lower(), name.lower())
+            existing = sub.container_groups.get(key)
+            if existing is not None:
+                self._check_update(existing, properties, location)
+            self._check_images(name, properties)
+            self._check_quota(sub, location, properties, existing)
+            label = (properties.get("ipAddress") or {}).get("dnsNameLabel")
+            resource_id = (
+                f"/subscriptions/{sub.id}/resourceGroups/{rg.name}/providers/{CG_TYPE}/{name}"
+            )
+            if label:
+                owner = self.dns_labels.get((location, label))
+                if owner is not None and owner != resource_id.lower():
+                    raise bad_request(
+                        "DnsNameLabelNotAvailable",
+                        f"The DNS name label '{label}' in container group '{name}' not available. "
+                        "Try using a different label.",
+                    )
+            if existing is not None:
+                self._release_label(existing)
+                cg = existing
+                cg.properties, cg.location = properties, location
+                cg.tags = dict(body.get("tags") or {})
+                cg.provisioning_state = "Pending"
+            else:
+                cg = ContainerGroup(
+                    subscription_id=sub.id,
+                    resource_group=rg.name,
+                    name=name,
+                    location=location,
+                    tags=dict(body.get("tags") or {}),
+                    properties=properties,
+                    identity=body.get("identity"),
+                    zones=body.get("zones"),
+                    ip=None,
+                    created=self.clock.now(),
+                )
+                sub.container_groups[key] = cg
+            if properties.get("ipAddress"):
+                cg.ip = cg.ip or self.clock.public_ip(resource_id)
+            if label:
+                self.dns_labels[(location, label)] = resource_id.lower()
+            lifecycle.begin_run(cg, self.clock, self.config)
+            op = self._operation("create", cg)
+            return cg, existing is None, op
+
+    def _check_update(self, existing: ContainerGroup, properties: dict, location: str) -> None:
+        old = existing.properties
+
+        def sizes(props: dict) -> dict[str, tuple]:
+            return {
+                c["name"]: tuple(sorted(c["properties"]["resources"]["requests"].items()))
+                for c in props["containers"]
+            }
+
+        changed = any(old.get(k) != properties.get(k) for k in IMMUTABLE)
+        changed = changed or sizes(old) != sizes(properties) or existing.location != location
+        changed = changed or (old.get("ipAddress") or {}).get("type") != (
+            properties.get("ipAddress") or {}
+        ).get("type")
+        if changed:
+            raise bad_request(
+                "ContainerGroupUpdateNotAllowed",
+                f"The updates on container group '{existing.name}' are invalid. If you are going "
+                "to update the os type, restart policy, network profile, CPU, memory or GPU "
+                "resources for a container group, you must delete it first and then create a "
+                "new one.",
+            )
+
+    def _check_images(self, group: str, properties: dict) -> None:
+        servers = {
+            c.get("server", "").lower() for c in properties.get("imageRegistryCredentials") or []
+        }
+        for container in properties["containers"] + properties["initContainers"]:
+            image = container["properties"]["image"]
+            if not images.is_accessible(image, self.config.inaccessible_images, servers):
+                raise bad_request(
+                    "InaccessibleImage",
+                    f"The image '{image}' in container group '{group}' is not accessible. Please "
+                    "check the image and registry credential.",
+                )
+
+    def _check_quota(
+        self, sub: Subscription, location: str, properties: dict, existing: ContainerGroup | None
+    ) -> None:
+        requested = _cores(properties)
+        usage = sum(
+            _cores(cg.properties)
+            for cg in sub.container_groups.values()
+            if cg.location == location and cg is not existing and cg.phase != "stopped"
+        )
+        limit = self.config.quota_cores
+        if usage + requested > limit:
+            raise bad_request(
+                "ContainerGroupQuotaReached",
+                f"Resource type '{CG_TYPE}' container group quota 'StandardCores' exceeded in "
+                f"region '{location}'. Limit: '{format_number(limit)}', Usage: "
+                f"'{format_number(usage)}' Requested: '{format_number(requested)}'.",
+            )
+
+    def update_container_group_tags(
+        self, sub: Subscription, rg_name: str, name: str, body: dict[str, Any]
+    ) -> ContainerGroup:
+        with self.lock:
+            self.require_registered(sub)
+            cg = self._cg(sub, rg_name, name)
+            if body.get("tags") is not None:
+                cg.tags = dict(body["tags"])
+            return cg
+
+    def delete_container_group(
+        self, sub: Subscription, rg_name: str, name: str
+    ) -> ContainerGroup | None:
+        check_group_name(name)
+        with self.lock:
+            self.require_registered(sub)
+            rg = self._rg(sub, rg_name)
+            cg = sub.container_groups.get((rg.name.lower(), name.lower()))
+            if cg is None:
+                return None
+            lifecycle.advance(cg, self.clock, self.config)
+            self._forget_container_group(sub, cg)
+            return cg
+
+    def _forget_container_group(self, sub: Subscription, cg: ContainerGroup) -> None:
+        self._release_label(cg)
+        del sub.container_groups[(cg.resource_group.lower(), cg.name.lower())]
+        for op in self.operations.values():
+            if op.target_id.lower() == cg.resource_id.lower() and op.status == "Pending":
+                op.status, op.end_time = "Canceled", self.clock.now()
+                op.error = ("Canceled", f"The container group '{cg.name}' was deleted.")
+
+    def _release_label(self, cg: ContainerGroup) -> None:
+        label = (cg.properties.get("ipAddress") or {}).get("dnsNameLabel")
+        if label and self.dns_labels.get((cg.location, label)) == cg.resource_id.lower():
+            del self.dns_labels[(cg.location, label)]
+
+    def restart(self, sub: Subscription, rg_name: str, name: str) -> Operation:
+        with self.lock:
+            self.require_registered(sub)
+            cg = self._cg(sub, rg_name, name)
+            now = self.clock.now()
+            for cname, state in cg.containers.items():
+                if state.state == "Running":
+                    lifecycle.add_event(state.events, "Killing", f"Killing container {cname}", now)
+            lifecycle.begin_run(cg, self.clock, self.config)
+            return self._operation("restart", cg)
+
+    def stop(self, sub: Subscription, rg_name: str, name: str) -> None:
+        with self.lock:
+            self.require_registered(sub)
+            lifecycle.stop(self._cg(sub, rg_name, name), self.clock)
+
+    def start(self, sub: Subscription, rg_name: str, name: str) -> Operation:
+        with self.lock:
+            self.require_registered(sub)
+            cg = self._cg(sub, rg_name, name)
+            if cg.phase != "stopped":
+                self._check_quota(sub, cg.location, {"containers": []}, None)
+            else:
+                self._check_quota(sub, cg.location, cg.properties, cg)
+            lifecycle.begin_run(cg, self.clock, self.config)
+            return self._operation("start", cg)
+
+    def _operation(self, kind: str, cg: ContainerGroup) -> Operation:
+        op = Operation(
+            id=self.clock.operation_id(kind, cg.resource_id),
+            kind=kind,
+            target_id=cg.resource_id,
+            location=cg.location,
+            start_time=self.clock.now(),
+            done_mono=cg.ready_mono,
+            error=cg.failure,
+        )
+        self.operations[op.id] = op
+        return op
+
+    def container_operation(self, sub: Subscription, location: str, op_id: str) -> Operation:
+        with self.lock:
+            op = self.operations.get(op_id)
+            if (
+                op is None
+                or op.kind == "delete-resource-group"
+                or f"/subscriptions/{sub.id}/".lower() not in op.target_id.lower() + "/"
+            ):
+                raise ArmError(
+                    404, "OperationNotFound", f"The operation '{op_id}' could not be found."
+                )
+            if op.status == "Pending" and self.clock.monotonic() >= op.done_mono:
+                op.status = "Failed" if op.error else "Succeeded"
+                op.end_time = self.clock.now()
+                rg_key, name = (
+                    op.target_id.split("/")[4].lower(),
+                    op.target_id.split("/")[-1].lower(),
+                )
+                cg = sub.container_groups.get((rg_key, name))
+                if cg is not None:
+                    lifecycle.advance(cg, self.clock, self.config)
+            return op
+
+    def logs(self, sub: Subscription, rg_name: str, name: str, container: str) -> list:
+        with self.lock:
+            self.require_registered(sub)
+            cg = self._cg(sub, rg_name, name)
+            for spec in cg.properties["containers"]:
+                if spec["name"] == container:
+                    return lifecycle.log_lines(cg, spec)
+            raise ArmError(
+                404,
+                "ContainerNotFound",
+                f"The container '{container}' does not exist in container group '{name}'.",
+            )
+
+    def container_exists(
+        self, sub: Subscription, rg_name: str, name: str, container: str
+    ) -> ContainerGroup:
+        with self.lock:
+            cg = self._cg(sub, rg_name, name)
+            if not any(c["name"] == container for c in cg.properties["containers"]):
+                raise ArmError(
+                    404,
+                    "ContainerNotFound",
+                    f"The container '{container}' does not exist in container group '{name}'.",
+                )
+            return cg
+
+    def usage(self, sub: Subscription, location: str) -> dict[str, float]:
+        with self.lock:
+            groups = [
+                cg
+                for cg in sub.container_groups.values()
+                if cg.location == location and cg.phase != "stopped"
+            ]
+            return {
+                "ContainerGroups": float(len(groups)),
+                "StandardCores": sum(_cores(cg.properties) for cg in groups),
+            }
+
+
+def _cores(properties: dict) -> float:
+    return float(
+        sum(c["properties"]["resources"]["requests"]["cpu"] for c in properties["containers"])
+    )

@@ -1,0 +1,177 @@
+"""How a container group moves through time: provisioning, running, run-once tasks, stop.
+
+Transitions are computed lazily, whenever the group is observed, from monotonic time; so
+nothing runs in the background and the state is the same whoever asks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from emulator.backend import images
+from emulator.backend.models import ContainerGroup, ContainerState, Event
+from emulator.clock import Clock, iso
+from emulator.config import EmulatorConfig
+
+RESTART_BACKOFF_SECONDS = 10.0
+
+
+def container_run(group: ContainerGroup, container: dict) -> images.ContainerRun:
+    props = container["properties"]
+    repos = {images.repository(c["properties"]["image"]) for c in group.properties["containers"]}
+    return images.ContainerRun(
+        image=props["image"],
+        command=tuple(props.get("command") or ()),
+        environment={
+            e["name"]: e.get("value", e.get("secureValue", ""))
+            for e in props.get("environmentVariables", [])
+        },
+        has_sidecar="aci-tutorial-sidecar" in repos,
+    )
+
+
+def add_event(events: list[Event], name: str, message: str, now: datetime, kind: str = "Normal"):
+    for event in events:
+        if event.name == name and event.message == message:
+            event.count += 1
+            event.last = now
+            return
+    events.append(Event(name, message, kind, now, now))
+
+
+def begin_run(group: ContainerGroup, clock: Clock, config: EmulatorConfig) -> None:
+    """(Re)deploy the containers: they wait until provisioning completes."""
+    group.phase = "provisioning"
+    group.ready_mono = clock.monotonic() + config.provisioning_seconds
+    old = group.containers
+    group.containers = {}
+    for container in group.properties["containers"]:
+        previous = old.get(container["name"])
+        group.containers[container["name"]] = ContainerState(
+            events=previous.events if previous else [],
+        )
+
+
+def stop(group: ContainerGroup, clock: Clock) -> None:
+    now = clock.now()
+    for name, state in group.containers.items():
+        if state.state == "Running":
+            add_event(state.events, "Killing", f"Killing container {name}", now)
+        state.previous = None
+        state.state, state.detail = "Terminated", "Stopped"
+        state.finish_time = state.finish_time if state.exit_code is not None else now
+        state.exit_code = state.exit_code if state.exit_code is not None else 0
+    group.phase = "stopped"
+
+
+def advance(group: ContainerGroup, clock: Clock, config: EmulatorConfig) -> None:
+    """Bring the group up to date with the time that has passed since it was last observed."""
+    mono = clock.monotonic()
+    if group.phase == "provisioning" and mono >= group.ready_mono:
+        if group.failure:
+            _fail(group, clock)
+        else:
+            _start_containers(group, clock)
+    if group.phase == "running":
+        for container in group.properties["containers"]:
+            _advance_container(group, container, clock, config, mono)
+
+
+def _start_containers(group: ContainerGroup, clock: Clock) -> None:
+    now = clock.now()
+    for container in group.properties["containers"]:
+        state = group.containers[container["name"]]
+        image = container["properties"]["image"]
+        add_event(state.events, "Pulling", f'pulling image "{image}"', now)
+        add_event(state.events, "Pulled", f'Successfully pulled image "{image}"', now)
+        add_event(state.events, "Created", f"Created container {container['name']}", now)
+        add_event(state.events, "Started", f"Started container {container['name']}", now)
+        state.state, state.detail, state.start_time = "Running", "", now
+        state.finish_time, state.exit_code = None, None
+        state.started_mono = group.ready_mono
+    group.phase = "running"
+    group.provisioning_state = "Succeeded"
+
+
+def _fail(group: ContainerGroup, clock: Clock) -> None:
+    now = clock.now()
+    code, message = group.failure or ("Failed", "")
+    for container in group.properties["containers"]:
+        state = group.containers[container["name"]]
+        add_event(state.events, "Failed", message, now, kind="Warning")
+        state.state, state.detail = "Waiting", code
+    group.phase = "failed"
+    group.provisioning_state = "Failed"
+
+
+def _advance_container(
+    group: ContainerGroup, container: dict, clock: Clock, config: EmulatorConfig, mono: float
+) -> None:
+    run = container_run(group, container)
+    if not images.runs_once(run):
+        return
+    state = group.containers[container["name"]]
+    policy = group.properties["restartPolicy"]
+    code = images.exit_code(run)
+    # Bounded: a run-once container under 'Always' restarts at most once per backoff period.
+    for _ in range(100):
+        if state.state == "Running" and mono >= state.started_mono + config.task_seconds:
+            now = clock.now()
+            state.state, state.exit_code, state.finish_time = "Terminated", code, now
+            state.detail = "Completed" if code == 0 else "Error"
+            add_event(
+                state.events,
+                "Killing" if code else "Completed",
+                f"Container {container['name']} terminated with exit code {code}",
+                now,
+                kind="Warning" if code else "Normal",
+            )
+        restarts = policy == "Always" or (policy == "OnFailure" and code != 0)
+        if not (state.state == "Terminated" and restarts):
+            return
+        next_start = state.started_mono + config.task_seconds + RESTART_BACKOFF_SECONDS
+        if mono < next_start:
+            return
+        state.previous = _state_wire(state)
+        state.restart_count += 1
+        state.state, state.detail, state.exit_code, state.finish_time = "Running", "", None, None
+        state.start_time, state.started_mono = clock.now(), next_start
+        add_event(
+            state.events, "Started", f"Started container {container['name']}", state.start_time
+        )
+
+
+def _state_wire(state: ContainerState) -> dict:
+    wire: dict = {"state": state.state, "detailStatus": state.detail}
+    if state.start_time:
+        wire["startTime"] = iso(state.start_time)
+    if state.finish_time:
+        wire["finishTime"] = iso(state.finish_time)
+    if state.exit_code is not None:
+        wire["exitCode"] = state.exit_code
+    return wire
+
+
+def group_state(group: ContainerGroup) -> str:
+    """The group's instanceView.state: Pending, Running, Stopped, Succeeded or Failed."""
+    if group.phase == "provisioning":
+        return "Pending"
+    if group.phase in ("stopped",):
+        return "Stopped"
+    if group.phase == "failed":
+        return "Failed"
+    states = list(group.containers.values())
+    if any(s.state != "Terminated" for s in states):
+        return "Running"
+    return "Succeeded" if all(s.exit_code == 0 for s in states) else "Failed"
+
+
+def container_state_wire(state: ContainerState) -> dict:
+    return _state_wire(state)
+
+
+def log_lines(group: ContainerGroup, container: dict) -> list[tuple[datetime, str]]:
+    state = group.containers.get(container["name"])
+    if state is None or state.start_time is None:
+        return []
+    return images.log_lines(container_run(group, container), state.start_time)

@@ -1,0 +1,271 @@
+"""Request validation as the service does it: names, required fields, enums, ports, limits.
+
+The SDKs validate nothing client-side, so every rule here is what a user meets first.
+Messages follow Azure's wording where a real payload is known (see emulator/README.md).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from emulator.errors import ArmError, bad_request
+
+GROUP_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+CONTAINER_NAME = GROUP_NAME
+DNS_LABEL = re.compile(r"^[a-z][-a-z0-9]{3,61}[a-z0-9]$")
+ENV_NAME = re.compile(r"^[A-Za-z0-9_]{1,63}$")
+VOLUME_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+RESOURCE_GROUP_NAME = re.compile(r"^[-\w._()]{1,90}$")
+IMAGE_REFERENCE = re.compile(
+    r"^(?:[a-zA-Z0-9.-]+(?::\d+)?/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*"
+    r"(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$"
+)
+
+OS_TYPES = ("Linux", "Windows")
+RESTART_POLICIES = ("Always", "OnFailure", "Never")
+SKUS = ("Standard", "Dedicated", "Confidential")
+PRIORITIES = ("Regular", "Spot")
+IP_TYPES = ("Public", "Private")
+PROTOCOLS = ("TCP", "UDP")
+DNS_SCOPES = ("Unsecure", "TenantReuse", "SubscriptionReuse", "ResourceGroupReuse", "Noreuse")
+
+MAX_CPU_PER_CONTAINER = 4.0
+MAX_MEMORY_PER_CONTAINER = 16.0
+
+
+def invalid_content(detail: str) -> ArmError:
+    return bad_request(
+        "InvalidRequestContent",
+        f"The request content was invalid and could not be deserialized: '{detail}'.",
+    )
+
+
+def required(obj: dict[str, Any], key: str, path: str) -> Any:
+    value = obj.get(key)
+    if value is None or value == "" or value == []:
+        raise invalid_content(f"Required property '{key}' not found in JSON. Path '{path}'")
+    return value
+
+
+def enum(obj: dict[str, Any], key: str, path: str, allowed: tuple[str, ...], default: str) -> str:
+    value = obj.get(key)
+    if value is None:
+        return default
+    for choice in allowed:
+        if isinstance(value, str) and value.lower() == choice.lower():
+            return choice
+    raise invalid_content(
+        f"Error converting value \"{value}\" to type '{key}'. Allowed values: "
+        f"{', '.join(allowed)}. Path '{path}.{key}'"
+    )
+
+
+def number(obj: dict[str, Any], key: str, path: str) -> float:
+    value = required(obj, key, path)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise invalid_content(f"Could not convert '{value}' to a number. Path '{path}.{key}'")
+    return float(value)
+
+
+def check_group_name(name: str) -> None:
+    if not (1 <= len(name) <= 63 and GROUP_NAME.match(name) and "--" not in name):
+        raise bad_request(
+            "InvalidContainerGroupName",
+            f"The container group name '{name}' is invalid. The container group name must contain "
+            "no more than 63 characters and must match the regex '[a-z0-9]([-a-z0-9]*[a-z0-9])?' "
+            "(e.g. 'my-name'), without consecutive hyphens.",
+        )
+
+
+def check_resource_group_name(name: str) -> None:
+    if RESOURCE_GROUP_NAME.match(name) and not name.endswith("."):
+        return
+    if len(name) > 90:
+        raise bad_request(
+            "InvalidResourceGroup",
+            f"The provided resource group name '{name}' is too long. The name can be at most 90 "
+            "characters long.",
+        )
+    bad = "".join(sorted({c for c in name if not (c.isalnum() or c in "-._()")})) or name[-1:]
+    raise bad_request(
+        "InvalidResourceGroup",
+        f"The provided resource group name '{name}' has these invalid characters: '{bad}'. "
+        "The name can only be a letter, digit, '-', '.', '(', ')' or '_'.",
+    )
+
+
+def validate_container_group(name: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Check a PUT body and return its properties with the service's defaults filled in."""
+    check_group_name(name)
+    if not isinstance(body, dict):
+        raise invalid_content("The request body must be a JSON object")
+    required(body, "location", "")
+    props = required(body, "properties", "")
+    if not isinstance(props, dict):
+        raise invalid_content("Unexpected value for 'properties'. Path 'properties'")
+    props = dict(props)
+    containers = required(props, "containers", "properties")
+    props["osType"] = enum(props, "osType", "properties", OS_TYPES, "")
+    if not props["osType"]:
+        raise invalid_content("Required property 'osType' not found in JSON. Path 'properties'")
+    props["restartPolicy"] = enum(props, "restartPolicy", "properties", RESTART_POLICIES, "Always")
+    props["sku"] = enum(props, "sku", "properties", SKUS, "Standard")
+    props["priority"] = enum(props, "priority", "properties", PRIORITIES, "Regular")
+    props["containers"] = [_container(name, c, i) for i, c in enumerate(containers)]
+    props["initContainers"] = [
+        _container(name, c, i, init=True) for i, c in enumerate(props.get("initContainers") or [])
+    ]
+    _unique_container_names(name, props["containers"] + props["initContainers"])
+    if props.get("ipAddress") is not None:
+        props["ipAddress"] = _ip_address(name, props["ipAddress"], props["containers"])
+    for volume in props.get("volumes") or []:
+        vname = required(volume, "name", "properties.volumes")
+        if not (5 <= len(vname) <= 63 and VOLUME_NAME.match(vname)):
+            raise bad_request(
+                "InvalidVolumeName",
+                f"The volume name '{vname}' in container group '{name}' is invalid. The volume name "
+                "must be between 5 and 63 characters long, contain only lowercase letters, numbers "
+                "and hyphens, and start and end with a letter or number.",
+            )
+    return props
+
+
+def _container(group: str, container: dict[str, Any], index: int, init: bool = False) -> dict:
+    kind = "initContainers" if init else "containers"
+    path = f"properties.{kind}[{index}]"
+    cname = required(container, "name", path)
+    if not (len(cname) <= 63 and CONTAINER_NAME.match(cname)):
+        raise bad_request(
+            "InvalidContainerName",
+            f"The container name '{cname}' in container group '{group}' is invalid. The container "
+            "name must contain no more than 63 characters and must match the regex "
+            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?' (e.g. 'my-name').",
+        )
+    cprops = dict(required(container, "properties", path))
+    image = required(cprops, "image", f"{path}.properties")
+    if not isinstance(image, str) or not IMAGE_REFERENCE.match(image):
+        raise bad_request(
+            "InvalidImageName",
+            f"The image name '{image}' of container '{cname}' in container group '{group}' is not "
+            "a valid image reference. Use '<registry>/<repository>:<tag>', in lowercase.",
+        )
+    if not init:
+        requests = required(
+            required(cprops, "resources", f"{path}.properties"),
+            "requests",
+            f"{path}.properties.resources",
+        )
+        rpath = f"{path}.properties.resources.requests"
+        cpu = number(requests, "cpu", rpath)
+        memory = number(requests, "memoryInGB", rpath)
+        if cpu <= 0 or memory <= 0:
+            raise bad_request(
+                "InvalidContainerResourceRequests",
+                f"The resource requests of container '{cname}' in container group '{group}' are "
+                "invalid: CPU and memory must be greater than 0.",
+            )
+        if cpu > MAX_CPU_PER_CONTAINER or memory > MAX_MEMORY_PER_CONTAINER:
+            raise bad_request(
+                "ResourceRequestsExceedMaxAllowed",
+                f"The resource requests of container '{cname}' in container group '{group}' "
+                f"(CPU: '{_num(cpu)}', memory: '{_num(memory)}' GB) exceed the maximum allowed "
+                f"per container: CPU '{_num(MAX_CPU_PER_CONTAINER)}', memory "
+                f"'{_num(MAX_MEMORY_PER_CONTAINER)}' GB.",
+            )
+    cprops["ports"] = [
+        _port(group, p, f"{path}.properties.ports") for p in cprops.get("ports") or []
+    ]
+    cprops["environmentVariables"] = [
+        _environment_variable(group, cname, e) for e in cprops.get("environmentVariables") or []
+    ]
+    command = cprops.get("command")
+    if command is not None and not (
+        isinstance(command, list) and all(isinstance(part, str) for part in command)
+    ):
+        raise invalid_content(f"Unexpected value for 'command'. Path '{path}.properties.command'")
+    return {"name": cname, "properties": cprops}
+
+
+def _unique_container_names(group: str, containers: list[dict[str, Any]]) -> None:
+    seen: set[str] = set()
+    for container in containers:
+        if container["name"] in seen:
+            raise bad_request(
+                "DuplicateContainerName",
+                f"The container name '{container['name']}' in container group '{group}' is used "
+                "more than once. Container names must be unique within a container group.",
+            )
+        seen.add(container["name"])
+
+
+def _port(group: str, port: dict[str, Any], path: str) -> dict[str, Any]:
+    number_ = required(port, "port", path)
+    if isinstance(number_, bool) or not isinstance(number_, int) or not 1 <= number_ <= 65535:
+        raise bad_request(
+            "InvalidPort",
+            f"The port '{number_}' in container group '{group}' is invalid. A port must be an "
+            "integer between 1 and 65535.",
+        )
+    result = {"port": number_}
+    if port.get("protocol") is not None:
+        result["protocol"] = enum(port, "protocol", path, PROTOCOLS, "TCP")
+    return result
+
+
+def _environment_variable(group: str, container: str, variable: dict[str, Any]) -> dict:
+    vname = required(variable, "name", "environmentVariables")
+    if not ENV_NAME.match(vname):
+        raise bad_request(
+            "InvalidEnvironmentVariable",
+            f"The environment variable name '{vname}' of container '{container}' in container "
+            f"group '{group}' is invalid. A valid name must be 1 to 63 characters of letters, "
+            "numbers and '_'.",
+        )
+    result = {"name": vname}
+    for key in ("value", "secureValue"):
+        if variable.get(key) is not None:
+            result[key] = str(variable[key])
+    return result
+
+
+def _ip_address(group: str, ip: dict[str, Any], containers: list[dict]) -> dict[str, Any]:
+    path = "properties.ipAddress"
+    ports = required(ip, "ports", path)
+    result = dict(ip)
+    result["ports"] = [_port(group, p, f"{path}.ports") for p in ports]
+    for p in result["ports"]:
+        p.setdefault("protocol", "TCP")
+    result["type"] = enum(ip, "type", path, IP_TYPES, "")
+    if not result["type"]:
+        raise invalid_content(f"Required property 'type' not found in JSON. Path '{path}'")
+    exposed = {p["port"] for c in containers for p in c["properties"]["ports"]}
+    missing = [p["port"] for p in result["ports"] if p["port"] not in exposed]
+    if missing:
+        raise bad_request(
+            "InvalidIpAddressPorts",
+            f"The ports '{','.join(map(str, missing))}' in the IP address of container group "
+            f"'{group}' must be exposed by one of its containers.",
+        )
+    label = ip.get("dnsNameLabel")
+    if label is not None:
+        if not (isinstance(label, str) and DNS_LABEL.match(label)):
+            raise bad_request(
+                "InvalidDnsNameLabel",
+                f"The DNS name label '{label}' in container group '{group}' is invalid. It can "
+                "contain only lowercase letters, numbers and hyphens. The first character must be "
+                "a letter. The last character must be a letter or number. The value must be "
+                "between 5 and 63 characters long.",
+            )
+        result["autoGeneratedDomainNameLabelScope"] = enum(
+            ip, "autoGeneratedDomainNameLabelScope", path, DNS_SCOPES, "Unsecure"
+        )
+    return result
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def format_number(value: float) -> str:
+    return _num(value)

@@ -1,0 +1,58 @@
+"""How an emulator instance behaves: identities, timing, limits, determinism."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+# Well-known placeholder identities: obviously not real, stable across runs so that
+# regression-tested notebook outputs do not change.
+DEFAULT_TENANT_ID = "00000000-0000-4000-8000-00000000a0a0"
+DEFAULT_SUBSCRIPTION_ID = "00000000-0000-4000-8000-00000000c0c0"
+DEFAULT_CLIENT_ID = "00000000-0000-4000-8000-00000000e0e0"
+
+
+@dataclass
+class EmulatorConfig:
+    """Settings for one emulator instance. The defaults suit tests: instant and deterministic."""
+
+    host: str = "127.0.0.1"
+    port: int = 0  # 0 picks a free port
+    tenant_id: str = DEFAULT_TENANT_ID
+    subscription_id: str = DEFAULT_SUBSCRIPTION_ID
+    client_id: str = DEFAULT_CLIENT_ID
+    # A fresh secret per instance: nothing secret is ever written in the code.
+    client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    # Seconds from a create (or start/restart) until the group is provisioned and running.
+    provisioning_seconds: float = 0.0
+    # Seconds a run-once container runs before it terminates.
+    task_seconds: float = 0.0
+    # Seconds a resource group delete stays in progress (its Location operation answers 202).
+    resource_group_delete_seconds: float = 0.0
+    # Retry-After sent on long-running responses; None sends none (as real ACI does).
+    retry_after_seconds: int | None = 1
+    # Standard cores per region a subscription may use (Azure's default is 10).
+    quota_cores: float = 10.0
+    # Page size of list operations (nextLink past it).
+    page_size: int = 100
+    # Stable IPs, operation ids and timestamps, for regression-tested outputs.
+    deterministic: bool = True
+    # Lifetime of issued access tokens.
+    token_lifetime_seconds: int = 3599
+    # Images that cannot be pulled (fnmatch patterns), answered with InaccessibleImage.
+    inaccessible_images: tuple[str, ...] = ("*doesnotexist*", "*nonexistent*", "*.invalid/*")
+    # Other subscriptions this cloud knows, mapped to their tenant (for cross-tenant checks).
+    extra_subscriptions: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def realistic(cls, **overrides: object) -> EmulatorConfig:
+        """Behave like live ACI: a provisioning time of seconds and no Retry-After."""
+        values: dict[str, object] = {
+            "provisioning_seconds": 8.0,
+            "task_seconds": 5.0,
+            "resource_group_delete_seconds": 3.0,
+            "retry_after_seconds": None,
+            "deterministic": False,
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,224 @@
+"""Entra ID, minimal and real: service principals, signed access tokens, and their verification.
+
+No HTTP here: the web layer turns these results and errors into the wire shapes.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from emulator.errors import ArmError
+
+# Audiences ARM accepts; the emulator also accepts its own endpoint (see Identity.audiences).
+PUBLIC_AUDIENCES = (
+    "https://management.azure.com",
+    "https://management.core.windows.net",
+)
+
+
+@dataclass
+class Principal:
+    client_id: str
+    secret: str
+    object_id: str
+    role: str = "Contributor"  # "Contributor" may write; "Reader" may only read
+
+
+class TokenRequestError(Exception):
+    """An OAuth error as Entra ID answers it: {"error", "error_description", "error_codes"}."""
+
+    def __init__(self, status: int, error: str, aadsts: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.error = error
+        self.aadsts = aadsts
+        self.description = f"AADSTS{aadsts}: {description}"
+
+
+@dataclass
+class VerifiedToken:
+    tenant_id: str
+    object_id: str
+    app_id: str
+    principal: Principal | None
+
+
+@dataclass
+class Identity:
+    tenant_id: str
+    issuer_base: str  # the emulator's authority host, e.g. https://127.0.0.1:8443
+    token_lifetime_seconds: int = 3599
+    principals: dict[str, Principal] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A fresh key per instance: tokens from another emulator instance fail verification.
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.key_id = uuid.uuid4().hex
+
+    @property
+    def issuer(self) -> str:
+        return f"https://sts.windows.net/{self.tenant_id}/"
+
+    def audiences(self) -> list[str]:
+        bases = [*PUBLIC_AUDIENCES, self.issuer_base.rstrip("/")]
+        return [a for base in bases for a in (base, base + "/")]
+
+    def add_principal(self, client_id: str, secret: str, role: str = "Contributor") -> Principal:
+        principal = Principal(
+            client_id, secret, str(uuid.uuid5(uuid.NAMESPACE_OID, client_id)), role
+        )
+        self.principals[client_id] = principal
+        return principal
+
+    # -- issuing --------------------------------------------------------------------------------
+    def issue_token(
+        self, tenant: str, client_id: str, secret: str, scope: str
+    ) -> dict[str, object]:
+        """Client-credentials grant: the token response, or a TokenRequestError."""
+        if tenant.lower() not in (self.tenant_id.lower(), "organizations", "common"):
+            raise TokenRequestError(
+                400,
+                "invalid_request",
+                90002,
+                f"Tenant '{tenant}' not found. Check to make sure "
+                "you have the correct tenant ID and are signing into the correct cloud.",
+            )
+        principal = self.principals.get(client_id)
+        if principal is None:
+            raise TokenRequestError(
+                400,
+                "unauthorized_client",
+                700016,
+                f"Application with identifier '{client_id}' was not found in the directory "
+                f"'{self.tenant_id}'. This can happen if the application has not been installed "
+                "by the administrator of the tenant or consented to by any user in the tenant.",
+            )
+        if not hmac.compare_digest(principal.secret.encode(), secret.encode()):
+            raise TokenRequestError(
+                401,
+                "invalid_client",
+                7000215,
+                "Invalid client secret provided. Ensure the secret being sent in the request is "
+                f"the client secret value, not the client secret ID, for a secret added to app "
+                f"'{client_id}'.",
+            )
+        audience = self._audience_for(scope)
+        now = int(time.time())
+        claims = {
+            "aud": audience,
+            "iss": self.issuer,
+            "iat": now,
+            "nbf": now,
+            "exp": now + self.token_lifetime_seconds,
+            "tid": self.tenant_id,
+            "oid": principal.object_id,
+            "sub": principal.object_id,
+            "appid": principal.client_id,
+            "idtyp": "app",
+            "ver": "1.0",
+        }
+        token = jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.key_id})
+        return {
+            "token_type": "Bearer",
+            "expires_in": self.token_lifetime_seconds,
+            "ext_expires_in": self.token_lifetime_seconds,
+            "access_token": token,
+        }
+
+    def _audience_for(self, scope: str) -> str:
+        resource = next((s for s in scope.split() if s.endswith("/.default")), "")
+        resource = resource[: -len("/.default")] if resource else ""
+        if resource.rstrip("/") not in [a.rstrip("/") for a in self.audiences()]:
+            raise TokenRequestError(
+                400,
+                "invalid_resource",
+                500011,
+                f"The resource principal named {resource or scope} was not found in the tenant "
+                f"named {self.tenant_id}. This can happen if the application has not been "
+                "installed by the administrator of the tenant or consented to by any user in "
+                "the tenant. You might have sent your authentication request to the wrong tenant.",
+            )
+        return resource
+
+    # -- verifying ------------------------------------------------------------------------------
+    def verify(self, authorization: str | None) -> VerifiedToken:
+        """Check an ARM request's Authorization header; raise ArmError as ARM would."""
+        if not authorization:
+            raise ArmError(
+                401,
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is missing.",
+            )
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ArmError(
+                401,
+                "AuthenticationFailedInvalidHeader",
+                "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+            )
+        try:
+            claims = jwt.decode(
+                token.strip(),
+                self._key.public_key(),
+                algorithms=["RS256"],
+                audience=self.audiences(),
+                options={"verify_exp": False, "require": ["exp", "tid", "oid", "aud"]},
+            )
+        except jwt.InvalidAudienceError as err:
+            raise ArmError(
+                401,
+                "InvalidAuthenticationToken",
+                "The access token is invalid: its audience is not Azure Resource Manager.",
+            ) from err
+        except jwt.PyJWTError as err:
+            raise ArmError(
+                401,
+                "InvalidAuthenticationToken",
+                "The access token is invalid: it could not be validated (malformed, or not signed "
+                "by this authority).",
+            ) from err
+        now = time.time()
+        if claims["exp"] <= now:
+            raise ArmError(
+                401,
+                "ExpiredAuthenticationToken",
+                f"The access token expiry UTC time '{_utc(claims['exp'])}' is earlier than "
+                f"current UTC time '{_utc(now)}'.",
+            )
+        return VerifiedToken(
+            tenant_id=claims["tid"],
+            object_id=claims["oid"],
+            app_id=claims.get("appid", ""),
+            principal=self.principals.get(claims.get("appid", "")),
+        )
+
+    def openid_configuration(self, tenant: str) -> dict[str, object]:
+        base = f"{self.issuer_base.rstrip('/')}/{tenant}"
+        return {
+            "token_endpoint": f"{base}/oauth2/v2.0/token",
+            "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+            "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
+            "issuer": f"{self.issuer_base.rstrip('/')}/{self.tenant_id}/v2.0",
+            "jwks_uri": f"{base}/discovery/v2.0/keys",
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "tenant_region_scope": "NA",
+            "cloud_instance_name": "local.emulator",
+        }
+
+    def signing_key_id(self) -> str:
+        return self.key_id
+
+
+def _utc(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%m/%d/%Y %H:%M:%S")

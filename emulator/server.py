@@ -1,0 +1,133 @@
+"""Start the emulator: a TLS server on a loopback port, in a background thread."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from emulator.backend.cloud import Cloud
+from emulator.clock import Clock
+from emulator.config import EmulatorConfig
+from emulator.identity import Identity
+from emulator.tls import make_server_tls
+from emulator.web.app import ArmApplication
+
+log = logging.getLogger("emulator")
+
+
+@dataclass(frozen=True)
+class EmulatorInfo:
+    """Everything a client needs to reach the emulator (the keys of `serve --info-file`)."""
+
+    arm_endpoint: str
+    authority_host: str
+    ca_bundle: str
+    tenant_id: str
+    subscription_id: str
+    client_id: str
+    client_secret: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Werkzeug prints each request to stderr; ours go to a logger that is silent by default."""
+
+    def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002
+        log.debug(message, *args)
+
+
+class Emulator:
+    """A local Azure subscription over HTTPS.
+
+    >>> with Emulator() as emu:
+    ...     emu.info.arm_endpoint
+    'https://127.0.0.1:...'
+    """
+
+    def __init__(self, config: EmulatorConfig | None = None) -> None:
+        self.config = config or EmulatorConfig()
+        self.clock = Clock(self.config.deterministic)
+        self.cloud = Cloud(self.config, self.clock)
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._tmpdir: Path | None = None
+        self.info: EmulatorInfo | None = None
+        self.identity: Identity | None = None
+
+    def start(self) -> EmulatorInfo:
+        if self._server is not None:
+            raise RuntimeError("The emulator is already running.")
+        self._tmpdir = Path(tempfile.mkdtemp(prefix="aci-emulator-"))
+        hosts = ("127.0.0.1", "localhost", "::1")
+        if self.config.host not in hosts:
+            hosts = (*hosts, self.config.host)
+        tls = make_server_tls(self._tmpdir, hosts)
+        # Bind first: the authority advertised in tokens and metadata needs the real port.
+        self.identity = Identity(
+            tenant_id=self.config.tenant_id,
+            issuer_base="https://pending",
+            token_lifetime_seconds=self.config.token_lifetime_seconds,
+        )
+        self.identity.add_principal(self.config.client_id, self.config.client_secret)
+        app = ArmApplication(self.cloud, self.identity, self.config)
+        self._server = make_server(
+            self.config.host,
+            self.config.port,
+            app,
+            threaded=True,
+            request_handler=_QuietHandler,
+            ssl_context=tls.context,
+        )
+        host = self.config.host if self.config.host not in ("0.0.0.0", "::") else "127.0.0.1"
+        host = f"[{host}]" if ":" in host else host
+        endpoint = f"https://{host}:{self._server.port}"
+        self.identity.issuer_base = endpoint
+        self.info = EmulatorInfo(
+            arm_endpoint=endpoint,
+            authority_host=endpoint,
+            ca_bundle=str(tls.ca_bundle),
+            tenant_id=self.config.tenant_id,
+            subscription_id=self.config.subscription_id,
+            client_id=self.config.client_id,
+            client_secret=self.config.client_secret,
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="aci-emulator", daemon=True
+        )
+        self._thread.start()
+        log.debug("emulator serving on %s", endpoint)
+        return self.info
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+
+    def add_principal(self, client_id: str, secret: str, role: str = "Contributor") -> None:
+        """Another service principal of this tenant; role 'Reader' may only read."""
+        if self.identity is None:
+            raise RuntimeError("Start the emulator first.")
+        self.identity.add_principal(client_id, secret, role)
+
+    def __enter__(self) -> Emulator:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,191 @@
+"""The WSGI application: one request in, one response out, through a single dispatch path."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug import Request, Response
+
+from emulator.backend.cloud import Cloud, Subscription
+from emulator.config import EmulatorConfig
+from emulator.errors import ArmError, not_implemented
+from emulator.identity import Identity, VerifiedToken
+from emulator.web import routes_aci, routes_arm, routes_identity
+from emulator.web.responses import json_response
+from emulator.web.routing import Router
+
+log = logging.getLogger("emulator.requests")
+
+# api-versions each family of routes accepts (real published versions).
+ACI_VERSIONS = (
+    "2017-08-01-preview",
+    "2017-10-01-preview",
+    "2017-12-01-preview",
+    "2018-02-01-preview",
+    "2018-04-01",
+    "2018-06-01",
+    "2018-09-01",
+    "2018-10-01",
+    "2019-12-01",
+    "2020-11-01",
+    "2021-03-01",
+    "2021-07-01",
+    "2021-09-01",
+    "2021-10-01",
+    "2022-09-01",
+    "2022-10-01-preview",
+    "2023-02-01-preview",
+    "2023-05-01",
+    "2024-05-01-preview",
+    "2024-09-01-preview",
+    "2024-10-01-preview",
+    "2024-11-01-preview",
+    "2025-09-01",
+)
+RESOURCES_VERSION = re.compile(r"^20(1[5-9]|2[0-5])-\d\d-\d\d(-preview)?$")
+
+
+@dataclass
+class Ctx:
+    """What a handler needs: the request, the backend, and who is calling."""
+
+    request: Request
+    cloud: Cloud
+    identity: Identity
+    config: EmulatorConfig
+    token: VerifiedToken | None = None
+    sub: Subscription | None = None
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return self.request.host_url.rstrip("/")
+
+    def json(self) -> Any:
+        raw = self.request.get_data(as_text=True)
+        if not raw.strip():
+            return {}
+        try:
+            return json.loads(raw)
+        except ValueError as err:
+            raise ArmError(
+                400,
+                "InvalidRequestContent",
+                f"The request content was invalid and could not be deserialized: '{err}'.",
+            ) from err
+
+
+class ArmApplication:
+    def __init__(self, cloud: Cloud, identity: Identity, config: EmulatorConfig) -> None:
+        self.cloud = cloud
+        self.identity = identity
+        self.config = config
+        self.router = Router()
+        for module in (routes_identity, routes_arm, routes_aci):
+            module.register(self.router)
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        request = Request(environ)
+        response = self.dispatch(request)
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        path = re.sub(r"/{2,}", "/", request.path)  # the CLI asks for //metadata/endpoints
+        ctx = Ctx(request, self.cloud, self.identity, self.config)
+        try:
+            response = self._handle(ctx, request.method, path)
+        except ArmError as err:
+            response = json_response(err.envelope(), err.status, err.headers)
+        except Exception:  # a bug here must reach the client as ARM would report it
+            log.exception("unhandled error for %s %s", request.method, path)
+            response = json_response(
+                {
+                    "error": {
+                        "code": "InternalServerError",
+                        "message": "The emulator failed to process the request; see its log.",
+                    }
+                },
+                500,
+            )
+        self._decorate(ctx, response)
+        log.debug("%s %s -> %s", request.method, request.full_path, response.status_code)
+        return response
+
+    def _handle(self, ctx: Ctx, method: str, path: str) -> Response:
+        route, params, path_matched = self.router.match(method, path)
+        if route is None:
+            if path_matched:
+                raise ArmError(
+                    405,
+                    "MethodNotAllowed",
+                    f"The requested method '{method}' is not allowed for '{path}'.",
+                )
+            raise not_implemented(f"{method} {path}")
+        if route.api_versions:
+            self._check_api_version(ctx.request, route.api_versions)
+        if route.authenticated:
+            ctx.token = self.identity.verify(ctx.request.headers.get("Authorization"))
+            if "sub" in params:
+                ctx.sub = self.cloud.subscription(params["sub"], ctx.token.tenant_id)
+                self._authorize(ctx, method, route.action, path)
+        return route.handler(ctx, **params)
+
+    def _check_api_version(self, request: Request, family: str) -> None:
+        version = request.args.get("api-version")
+        if not version:
+            raise ArmError(
+                400,
+                "MissingApiVersionParameter",
+                "The api-version query parameter (?api-version=) is required for all requests.",
+            )
+        if family == "aci":
+            ok, supported = version in ACI_VERSIONS, ", ".join(ACI_VERSIONS)
+        else:
+            ok, supported = bool(RESOURCES_VERSION.match(version)), "2015-01-01 to 2025-12-31"
+        if not ok:
+            raise ArmError(
+                400,
+                "InvalidApiVersionParameter",
+                f"The api-version '{version}' is invalid. The supported versions are '{supported}'.",
+            )
+
+    def _authorize(self, ctx: Ctx, method: str, action: str, path: str) -> None:
+        principal = ctx.token.principal if ctx.token else None
+        writes = method in ("PUT", "PATCH", "DELETE", "POST")
+        if principal is not None and (principal.role == "Contributor" or not writes):
+            return
+        oid = ctx.token.object_id if ctx.token else ""
+        raise ArmError(
+            403,
+            "AuthorizationFailed",
+            f"The client '{oid}' with object id '{oid}' does not have authorization to perform "
+            f"action '{action or 'Microsoft.Resources/write'}' over scope '{path}' or the scope "
+            "is invalid. If access was recently granted, please refresh your credentials.",
+        )
+
+    def _decorate(self, ctx: Ctx, response: Response) -> None:
+        request_id = str(uuid.uuid4())
+        headers = response.headers
+        headers.setdefault("Cache-Control", "no-cache")
+        headers["x-ms-request-id"] = request_id
+        headers["x-ms-correlation-request-id"] = ctx.request.headers.get(
+            "x-ms-correlation-request-id", request_id
+        )
+        if "x-ms-client-request-id" in ctx.request.headers:
+            headers["x-ms-client-request-id"] = ctx.request.headers["x-ms-client-request-id"]
+        headers["x-ms-routing-request-id"] = f"LOCAL:{request_id}"
+        kind = {"GET": "reads", "HEAD": "reads", "DELETE": "deletes"}.get(
+            ctx.request.method, "writes"
+        )
+        headers[f"x-ms-ratelimit-remaining-subscription-{kind}"] = {
+            "reads": "11999",
+            "writes": "1199",
+            "deletes": "14999",
+        }[kind]
+        for key, value in ctx.extra_headers.items():
+            headers[key] = value

@@ -1,0 +1,63 @@
+"""A small case-insensitive router: ARM matches paths in any case (resourceGroups, resourcegroups)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug import Response
+
+Handler = Callable[..., Response]
+
+SEGMENT = r"(?P<{}>[^/]+)"
+
+
+@dataclass
+class Route:
+    methods: tuple[str, ...]
+    pattern: re.Pattern[str]
+    handler: Handler
+    authenticated: bool
+    api_versions: str | None  # which api-version family the route accepts; None: not checked
+    action: str  # what AuthorizationFailed names, e.g. Microsoft.ContainerInstance/containerGroups/write
+
+
+class Router:
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def add(
+        self,
+        methods: str,
+        template: str,
+        handler: Handler,
+        *,
+        authenticated: bool = True,
+        api_versions: str | None = None,
+        action: str = "",
+    ) -> None:
+        """`template` uses {name} for a path segment, e.g. /subscriptions/{sub}/resourcegroups/{rg}."""
+        regex = re.sub(r"\{(\w+)\}", lambda m: SEGMENT.format(m.group(1)), template)
+        self.routes.append(
+            Route(
+                tuple(methods.split()),
+                re.compile(f"^{regex}/?$", re.IGNORECASE),
+                handler,
+                authenticated,
+                api_versions,
+                action,
+            )
+        )
+
+    def match(self, method: str, path: str) -> tuple[Route | None, dict[str, Any], bool]:
+        """The route and its parameters; the flag says the path matched for another method."""
+        path_matched = False
+        for route in self.routes:
+            found = route.pattern.match(path)
+            if found:
+                if method in route.methods:
+                    return route, found.groupdict(), True
+                path_matched = True
+        return None, {}, path_matched
