@@ -38,13 +38,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     serve.add_argument("--port", type=int, default=8443, help="port (0 picks a free one)")
     serve.add_argument("--info-file", type=Path, help="write the connection details here as JSON")
     serve.add_argument(
-        "--realistic", action="store_true",
+        "--realistic",
+        action="store_true",
         help="behave like live ACI: seconds of provisioning, no Retry-After, real timestamps",
     )
     serve.add_argument("--provisioning-seconds", type=float, help="time from create to running")
     serve.add_argument("--quota-cores", type=float, help="standard cores per region (default 10)")
     serve.add_argument(
-        "--retry-after", type=int,
+        "--retry-after",
+        type=int,
         help="Retry-After seconds on long-running responses (default 1; 0 sends none)",
     )
     serve.add_argument("--verbose", action="store_true", help="log every request to stderr")

@@ -15,6 +15,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from emulator.backend.cloud import Cloud
 from emulator.clock import Clock
 from emulator.config import EmulatorConfig
+from emulator.faults import FaultInjector
 from emulator.identity import Identity
 from emulator.tls import make_server_tls
 from emulator.web.app import ArmApplication
@@ -56,7 +57,8 @@ class Emulator:
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config or EmulatorConfig()
         self.clock = Clock(self.config.deterministic)
-        self.cloud = Cloud(self.config, self.clock)
+        self.faults = FaultInjector()
+        self.cloud = Cloud(self.config, self.clock, self.faults)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._tmpdir: Path | None = None
@@ -78,7 +80,7 @@ class Emulator:
             token_lifetime_seconds=self.config.token_lifetime_seconds,
         )
         self.identity.add_principal(self.config.client_id, self.config.client_secret)
-        app = ArmApplication(self.cloud, self.identity, self.config)
+        app = ArmApplication(self.cloud, self.identity, self.config, self.faults)
         self._server = make_server(
             self.config.host,
             self.config.port,
@@ -124,6 +126,11 @@ class Emulator:
         if self.identity is None:
             raise RuntimeError("Start the emulator first.")
         self.identity.add_principal(client_id, secret, role)
+
+    def set_provider_state(self, namespace: str, state: str = "NotRegistered") -> None:
+        """Make a resource provider unregistered (the SDK then registers it), or registered."""
+        sub = self.cloud.subscription(self.config.subscription_id)
+        self.cloud.set_provider_state(sub, namespace, state)
 
     def __enter__(self) -> Emulator:
         self.start()

@@ -22,6 +22,7 @@ from emulator.backend.validation import (
 from emulator.clock import Clock
 from emulator.config import EmulatorConfig
 from emulator.errors import ArmError, bad_request, resource_group_not_found, resource_not_found
+from emulator.faults import FaultInjector
 
 ACI = "Microsoft.ContainerInstance"
 CG_TYPE = f"{ACI}/containerGroups"
@@ -40,9 +41,10 @@ class Subscription:
 
 
 class Cloud:
-    def __init__(self, config: EmulatorConfig, clock: Clock) -> None:
+    def __init__(self, config: EmulatorConfig, clock: Clock, faults: FaultInjector) -> None:
         self.config = config
         self.clock = clock
+        self.faults = faults
         self.lock = threading.RLock()
         self.subscriptions: dict[str, Subscription] = {}
         self.operations: dict[str, Operation] = {}
@@ -319,6 +321,8 @@ class Cloud:
                 cg.ip = cg.ip or self.clock.public_ip(resource_id)
             if label:
                 self.dns_labels[(location, label)] = resource_id.lower()
+            failures = self.faults.take("PUT", resource_id, ("provisioning",))
+            cg.failure = (failures[0].code, failures[0].message) if failures else None
             lifecycle.begin_run(cg, self.clock, self.config)
             op = self._operation("create", cg)
             return cg, existing is None, op

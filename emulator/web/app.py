@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import socket
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,8 +16,9 @@ from werkzeug import Request, Response
 from emulator.backend.cloud import Cloud, Subscription
 from emulator.config import EmulatorConfig
 from emulator.errors import ArmError, not_implemented
+from emulator.faults import FaultInjector
 from emulator.identity import Identity, VerifiedToken
-from emulator.web import routes_aci, routes_arm, routes_identity
+from emulator.web import routes_aci, routes_admin, routes_arm, routes_identity
 from emulator.web.responses import json_response
 from emulator.web.routing import Router
 
@@ -58,6 +61,7 @@ class Ctx:
     cloud: Cloud
     identity: Identity
     config: EmulatorConfig
+    faults: FaultInjector
     token: VerifiedToken | None = None
     sub: Subscription | None = None
     extra_headers: dict[str, str] = field(default_factory=dict)
@@ -81,12 +85,15 @@ class Ctx:
 
 
 class ArmApplication:
-    def __init__(self, cloud: Cloud, identity: Identity, config: EmulatorConfig) -> None:
+    def __init__(
+        self, cloud: Cloud, identity: Identity, config: EmulatorConfig, faults: FaultInjector
+    ) -> None:
         self.cloud = cloud
+        self.faults = faults
         self.identity = identity
         self.config = config
         self.router = Router()
-        for module in (routes_identity, routes_arm, routes_aci):
+        for module in (routes_identity, routes_arm, routes_aci, routes_admin):
             module.register(self.router)
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
@@ -96,11 +103,14 @@ class ArmApplication:
 
     def dispatch(self, request: Request) -> Response:
         path = re.sub(r"/{2,}", "/", request.path)  # the CLI asks for //metadata/endpoints
-        ctx = Ctx(request, self.cloud, self.identity, self.config)
+        ctx = Ctx(request, self.cloud, self.identity, self.config, self.faults)
         try:
+            self._inject_faults(request, path)
             response = self._handle(ctx, request.method, path)
         except ArmError as err:
             response = json_response(err.envelope(), err.status, err.headers)
+        except ConnectionError:
+            raise
         except Exception:  # a bug here must reach the client as ARM would report it
             log.exception("unhandled error for %s %s", request.method, path)
             response = json_response(
@@ -115,6 +125,22 @@ class ArmApplication:
         self._decorate(ctx, response)
         log.debug("%s %s -> %s", request.method, request.full_path, response.status_code)
         return response
+
+    def _inject_faults(self, request: Request, path: str) -> None:
+        if path.lower().startswith("/_emulator/"):
+            return
+        for fault in self.faults.take(request.method, path, ("latency", "drop", "status")):
+            if fault.kind == "latency":
+                time.sleep(fault.seconds)
+            elif fault.kind == "drop":
+                sock = request.environ.get("werkzeug.socket")
+                if sock is not None:
+                    sock.shutdown(socket.SHUT_RDWR)
+                # Werkzeug treats a ConnectionError as a dropped client and stays quiet.
+                raise ConnectionResetError("connection dropped by an injected fault")
+            else:
+                status, code, message, headers = fault.error()
+                raise ArmError(status, code, message, headers=headers)
 
     def _handle(self, ctx: Ctx, method: str, path: str) -> Response:
         route, params, path_matched = self.router.match(method, path)

@@ -1,0 +1,132 @@
+"""Fault injection: make the emulator fail the way Azure does, on purpose and reproducibly.
+
+A fault matches requests by method and a path pattern (a case-insensitive regular expression
+searched in the path) and fires for the next `times` matching requests, or with a
+`probability` drawn from a seeded generator. Kinds:
+
+- ``status``: answer 429, 500, 503 … in ARM's error envelope (429/503 carry Retry-After);
+- ``latency``: add `seconds` before the request is handled;
+- ``drop``: close the connection without an answer;
+- ``provisioning``: a create or redeploy whose long-running operation ends ``Failed`` with
+  `code` and `message` (for example InaccessibleImage, or a region out of capacity).
+
+A provider that is not registered yet is set on the cloud itself (see `Emulator.faults`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+KINDS = ("status", "latency", "drop", "provisioning")
+STATUS_CODES = {
+    429: (
+        "SubscriptionRequestsThrottled",
+        "Number of requests for subscription exceeded. Please try again after '{retry}' seconds.",
+    ),
+    500: ("InternalServerError", "Encountered an internal server error."),
+    502: ("BadGateway", "The gateway did not receive a response in time."),
+    503: (
+        "ServiceUnavailable",
+        "The service is temporarily unavailable. Please try again after '{retry}' seconds.",
+    ),
+    504: (
+        "GatewayTimeout",
+        "The gateway did not receive a response within the specified time period.",
+    ),
+}
+
+
+@dataclass
+class Fault:
+    kind: str
+    method: str = "*"
+    path: str = "/subscriptions/"  # by default: every ARM call, not the token endpoint
+    times: int | None = 1  # None: unlimited (use with probability)
+    probability: float = 1.0
+    seed: int = 0
+    status: int = 503
+    retry_after: float | None = 1
+    seconds: float = 0.0
+    code: str = "InaccessibleImage"
+    message: str = "The image in the container group is not accessible."
+    id: int = 0
+    fired: int = 0
+    _rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"Unknown fault kind '{self.kind}'; use one of {', '.join(KINDS)}.")
+        if self.kind == "status" and self.status not in STATUS_CODES:
+            raise ValueError(
+                f"Status {self.status} is not injectable; use one of {sorted(STATUS_CODES)}."
+            )
+        if not 0.0 <= self.probability <= 1.0:
+            raise ValueError("probability must be between 0 and 1.")
+        re.compile(self.path)
+        self._rng = random.Random(self.seed)
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method in ("*", method.upper())) and re.search(
+            self.path, path, re.IGNORECASE
+        ) is not None
+
+    def public(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+
+    def error(self) -> tuple[int, str, str, dict[str, str]]:
+        """Status, code, message and headers of a `status` fault."""
+        code, template = STATUS_CODES[self.status]
+        retry = self.retry_after if self.retry_after is not None else 0
+        headers = {}
+        if self.status in (429, 503) and self.retry_after is not None:
+            headers["Retry-After"] = f"{self.retry_after:g}"
+        return self.status, code, template.format(retry=f"{retry:g}"), headers
+
+
+class FaultInjector:
+    """The active faults of one emulator; safe to use from many request threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+        self._ids = itertools.count(1)
+
+    def add(self, fault: Fault) -> Fault:
+        with self._lock:
+            fault.id = next(self._ids)
+            self._faults.append(fault)
+            return fault
+
+    def inject(self, kind: str, **options: Any) -> Fault:
+        """Add a fault; see the module docstring for kinds and options."""
+        return self.add(Fault(kind=kind, **options))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def active(self) -> list[Fault]:
+        with self._lock:
+            return list(self._faults)
+
+    def take(self, method: str, path: str, kinds: tuple[str, ...]) -> list[Fault]:
+        """The faults that fire for this request; each firing uses up one of its `times`."""
+        fired: list[Fault] = []
+        with self._lock:
+            for fault in list(self._faults):
+                if fault.kind not in kinds or not fault.matches(method, path):
+                    continue
+                if fault.probability < 1.0 and fault._rng.random() >= fault.probability:
+                    continue
+                fault.fired += 1
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self._faults.remove(fault)
+                fired.append(fault)
+        return fired
