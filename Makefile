@@ -1,0 +1,34 @@
+# Two commands: `make tutorial` (set up, then open the notebook in JupyterLab) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+NOTEBOOK := notebooks/01-manage-container-instances.ipynb
+
+.PHONY: setup tutorial run test lint bench
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e .
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Open the tutorial in JupyterLab (against the emulator unless .env names a subscription).
+tutorial: setup
+	$(BIN)/jupyter lab $(NOTEBOOK)
+
+# Run the tutorial headless, printing nothing but errors; the executed copy is in .cache/.
+run: setup
+	mkdir -p .cache
+	cd notebooks && ../$(BIN)/jupyter execute 01-manage-container-instances.ipynb --output=../.cache/01-executed.ipynb
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: setup
+	$(BIN)/python -m bench
