@@ -18,10 +18,9 @@ setup: $(VENV)/.installed
 tutorial: setup
 	$(BIN)/jupyter lab $(NOTEBOOK)
 
-# Run the tutorial headless, printing nothing but errors; the executed copy is in .cache/.
+# Run the tutorial headless: cells run in order, errors stop it; the notebook file is not changed.
 run: setup
-	mkdir -p .cache
-	cd notebooks && ../$(BIN)/jupyter execute 01-manage-container-instances.ipynb --output=../.cache/01-executed.ipynb
+	$(BIN)/jupyter execute $(NOTEBOOK)
 
 test: setup
 	$(BIN)/python -m pytest

@@ -42,6 +42,9 @@ class EmulatorInfo:
 class _QuietHandler(WSGIRequestHandler):
     """Werkzeug prints each request to stderr; ours go to a logger that is silent by default."""
 
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass  # the application logs each request once, uncoloured
+
     def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002
         log.debug(message, *args)
 
@@ -102,8 +105,12 @@ class Emulator:
             client_id=self.config.client_id,
             client_secret=self.config.client_secret,
         )
+        # A short poll interval: stop() waits for the serving loop to notice (default 0.5 s).
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="aci-emulator", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="aci-emulator",
+            daemon=True,
         )
         self._thread.start()
         log.debug("emulator serving on %s", endpoint)

@@ -14,6 +14,7 @@ from emulator.backend import images, lifecycle
 from emulator.backend.locations import normalize_location, region_list
 from emulator.backend.models import ContainerGroup, Operation, ResourceGroup
 from emulator.backend.validation import (
+    check_body,
     check_group_name,
     check_resource_group_name,
     format_number,
@@ -38,6 +39,9 @@ class Subscription:
     resource_groups: dict[str, ResourceGroup] = field(default_factory=dict)
     container_groups: dict[tuple[str, str], ContainerGroup] = field(default_factory=dict)
     providers: dict[str, str] = field(default_factory=dict)  # namespace (lower) -> state
+    # Cores of all container groups per region, stopped or not: an upper bound of the usage
+    # that spares the quota check a sum over every group on every create.
+    cores_by_location: dict[str, float] = field(default_factory=dict)
 
 
 class Cloud:
@@ -48,6 +52,9 @@ class Cloud:
         self.lock = threading.RLock()
         self.subscriptions: dict[str, Subscription] = {}
         self.operations: dict[str, Operation] = {}
+        # Resource group deletes still running: checked on every request, so kept apart from
+        # `operations`, which grows with every create.
+        self._pending_rg_deletes: dict[str, Operation] = {}
         self.dns_labels: dict[tuple[str, str], str] = {}
         self.add_subscription(
             config.subscription_id, config.tenant_id, "Local emulator subscription"
@@ -112,14 +119,13 @@ class Cloud:
 
     # -- resource groups ------------------------------------------------------------------------
     def _finish_deletes(self, sub: Subscription) -> None:
+        if not self._pending_rg_deletes:
+            return
         mono = self.clock.monotonic()
-        for op in self.operations.values():
-            if (
-                op.kind == "delete-resource-group"
-                and op.status == "Pending"
-                and mono >= op.done_mono
-            ):
+        for op in list(self._pending_rg_deletes.values()):
+            if op.status == "Pending" and mono >= op.done_mono:
                 op.status, op.end_time = "Succeeded", self.clock.now()
+                del self._pending_rg_deletes[op.id]
                 sub_key, rg_key = (
                     op.target_id.split("/")[2].lower(),
                     op.target_id.split("/")[4].lower(),
@@ -147,6 +153,7 @@ class Cloud:
         self, sub: Subscription, name: str, body: dict[str, Any]
     ) -> tuple[ResourceGroup, bool]:
         check_resource_group_name(name)
+        check_body(body)
         raw_location = body.get("location")
         if not raw_location:
             raise bad_request(
@@ -195,6 +202,7 @@ class Cloud:
     def update_resource_group(
         self, sub: Subscription, name: str, body: dict[str, Any]
     ) -> ResourceGroup:
+        check_body(body)
         with self.lock:
             rg = self._rg(sub, name)
             if body.get("tags") is not None:
@@ -219,6 +227,7 @@ class Cloud:
                 done_mono=self.clock.monotonic() + self.config.resource_group_delete_seconds,
             )
             self.operations[op.id] = op
+            self._pending_rg_deletes[op.id] = op
             self._finish_deletes(sub)
             return op
 
@@ -251,8 +260,9 @@ class Cloud:
             return self._cg(sub, rg_name, name)
 
     def list_container_groups(
-        self, sub: Subscription, rg_name: str | None = None
+        self, sub: Subscription, rg_name: str | None = None, *, advance: bool = True
     ) -> list[ContainerGroup]:
+        """The groups, sorted; `advance=False` leaves bringing them up to date to `advance()`."""
         with self.lock:
             self.require_registered(sub)
             if rg_name is not None:
@@ -260,9 +270,17 @@ class Cloud:
                 groups = [cg for key, cg in sub.container_groups.items() if key[0] == rg_key]
             else:
                 groups = list(sub.container_groups.values())
+            if advance:
+                for cg in groups:
+                    lifecycle.advance(cg, self.clock, self.config)
+            return sorted(groups, key=lambda cg: (cg.resource_group.lower(), cg.name))
+
+    def advance(self, groups: list[ContainerGroup]) -> list[ContainerGroup]:
+        """Bring these groups up to date with the time that has passed (e.g. one page of a list)."""
+        with self.lock:
             for cg in groups:
                 lifecycle.advance(cg, self.clock, self.config)
-            return sorted(groups, key=lambda cg: (cg.resource_group.lower(), cg.name))
+            return groups
 
     def create_or_update_container_group(
         self, sub: Subscription, rg_name: str, name: str, body: dict[str, Any]
@@ -279,6 +297,13 @@ class Cloud:
         with self.lock:
             self.require_registered(sub)
             rg = self._rg(sub, rg_name)
+            if rg.state == "Deleting":  # else the group would outlive its resource group
+                raise ArmError(
+                    409,
+                    "ResourceGroupBeingDeleted",
+                    f"The resource group '{rg.name}' is in deprovisioning state and cannot "
+                    "perform this operation.",
+                )
             key = (rg.name.lower(), name.lower())
             existing = sub.container_groups.get(key)
             if existing is not None:
@@ -317,6 +342,9 @@ class Cloud:
                     created=self.clock.now(),
                 )
                 sub.container_groups[key] = cg
+                sub.cores_by_location[location] = (
+                    sub.cores_by_location.get(location, 0.0) + cg.cores
+                )
             if properties.get("ipAddress"):
                 cg.ip = cg.ip or self.clock.public_ip(resource_id)
             if label:
@@ -367,12 +395,14 @@ class Cloud:
         self, sub: Subscription, location: str, properties: dict, existing: ContainerGroup | None
     ) -> None:
         requested = _cores(properties)
+        limit = self.config.quota_cores
+        if sub.cores_by_location.get(location, 0.0) + requested <= limit - 1e-9:
+            return  # under the quota even counting stopped groups and this one's old self
         usage = sum(
-            _cores(cg.properties)
+            cg.cores
             for cg in sub.container_groups.values()
             if cg.location == location and cg is not existing and cg.phase != "stopped"
         )
-        limit = self.config.quota_cores
         if usage + requested > limit:
             raise bad_request(
                 "ContainerGroupQuotaReached",
@@ -384,6 +414,7 @@ class Cloud:
     def update_container_group_tags(
         self, sub: Subscription, rg_name: str, name: str, body: dict[str, Any]
     ) -> ContainerGroup:
+        check_body(body)
         with self.lock:
             self.require_registered(sub)
             cg = self._cg(sub, rg_name, name)
@@ -408,6 +439,7 @@ class Cloud:
     def _forget_container_group(self, sub: Subscription, cg: ContainerGroup) -> None:
         self._release_label(cg)
         del sub.container_groups[(cg.resource_group.lower(), cg.name.lower())]
+        sub.cores_by_location[cg.location] -= cg.cores
         for op in self.operations.values():
             if op.target_id.lower() == cg.resource_id.lower() and op.status == "Pending":
                 op.status, op.end_time = "Canceled", self.clock.now()
@@ -516,7 +548,7 @@ class Cloud:
             ]
             return {
                 "ContainerGroups": float(len(groups)),
-                "StandardCores": sum(_cores(cg.properties) for cg in groups),
+                "StandardCores": sum(cg.cores for cg in groups),
             }
 
 

@@ -71,6 +71,20 @@ class ContainerGroup:
     failure: tuple[str, str] | None = None  # (code, message) the provisioning ends with
     containers: dict[str, ContainerState] = field(default_factory=dict)
     group_events: list[Event] = field(default_factory=list)
+    # (properties, cores) of the last `cores` call: the quota sums every group on every create.
+    _cores: tuple[dict[str, Any], float] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    @property
+    def cores(self) -> float:
+        """CPU cores the containers request (what the regional quota counts)."""
+        if self._cores is None or self._cores[0] is not self.properties:
+            requests = (
+                c["properties"]["resources"]["requests"] for c in self.properties["containers"]
+            )
+            self._cores = (self.properties, float(sum(r["cpu"] for r in requests)))
+        return self._cores[1]
 
     @property
     def resource_id(self) -> str:

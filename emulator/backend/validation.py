@@ -95,20 +95,44 @@ def check_resource_group_name(name: str) -> None:
     )
 
 
+def check_body(body: Any) -> None:
+    """A PUT or PATCH body must be a JSON object, its tags an object of strings."""
+    if not isinstance(body, dict):
+        raise invalid_content("The request body must be a JSON object")
+    tags = body.get("tags")
+    if tags is not None and not (
+        isinstance(tags, dict) and all(isinstance(v, str) for v in tags.values())
+    ):
+        raise invalid_content("Unexpected value for 'tags': an object of strings. Path 'tags'")
+
+
 def validate_container_group(name: str, body: dict[str, Any]) -> dict[str, Any]:
     """Check a PUT body and return its properties with the service's defaults filled in."""
     check_group_name(name)
-    if not isinstance(body, dict):
-        raise invalid_content("The request body must be a JSON object")
+    check_body(body)
+    try:
+        return _validate_container_group(name, body)
+    except (AttributeError, TypeError, ValueError) as err:
+        # A value of the wrong JSON type somewhere (a number for a list, a string for an object).
+        raise invalid_content(f"A value has the wrong type ({err})") from err
+
+
+def _validate_container_group(name: str, body: dict[str, Any]) -> dict[str, Any]:
     required(body, "location", "")
     props = required(body, "properties", "")
     if not isinstance(props, dict):
         raise invalid_content("Unexpected value for 'properties'. Path 'properties'")
     props = dict(props)
     containers = required(props, "containers", "properties")
+    os_type = props.get("osType")
+    if not isinstance(os_type, str) or os_type.lower() not in ("linux", "windows"):
+        shown = "<null>" if os_type is None else os_type
+        raise bad_request(
+            "InvalidOsType",
+            f"The 'osType' for container group '{shown}' is invalid. The value must be one of "
+            "'Windows,Linux'.",
+        )
     props["osType"] = enum(props, "osType", "properties", OS_TYPES, "")
-    if not props["osType"]:
-        raise invalid_content("Required property 'osType' not found in JSON. Path 'properties'")
     props["restartPolicy"] = enum(props, "restartPolicy", "properties", RESTART_POLICIES, "Always")
     props["sku"] = enum(props, "sku", "properties", SKUS, "Standard")
     props["priority"] = enum(props, "priority", "properties", PRIORITIES, "Regular")
@@ -117,6 +141,8 @@ def validate_container_group(name: str, body: dict[str, Any]) -> dict[str, Any]:
         _container(name, c, i, init=True) for i, c in enumerate(props.get("initContainers") or [])
     ]
     _unique_container_names(name, props["containers"] + props["initContainers"])
+    for credential in props.get("imageRegistryCredentials") or []:
+        required(credential, "server", "properties.imageRegistryCredentials")
     if props.get("ipAddress") is not None:
         props["ipAddress"] = _ip_address(name, props["ipAddress"], props["containers"])
     for volume in props.get("volumes") or []:
@@ -151,11 +177,23 @@ def _container(group: str, container: dict[str, Any], index: int, init: bool = F
             "a valid image reference. Use '<registry>/<repository>:<tag>', in lowercase.",
         )
     if not init:
-        requests = required(
-            required(cprops, "resources", f"{path}.properties"),
-            "requests",
-            f"{path}.properties.resources",
-        )
+        requests = (cprops.get("resources") or {}).get("requests") or {}
+        if requests.get("cpu") is None and requests.get("memoryInGB") is None:
+            raise bad_request(
+                "ResourceRequestsNotSpecified",
+                f"The resource requests are not specified in container '{cname}' of contain group "
+                f"'{group}'. Both memory and CPU requests are required since API version "
+                "'2017-07-01-preview'.",
+            )
+        for key, label in (("cpu", "Cpu"), ("memoryInGB", "MemoryInGB")):
+            if requests.get(key) is None:
+                raise bad_request(
+                    "ResourceSomeRequestsNotSpecified",
+                    f"The '{label}' request is not specified in 'MemoryInGB "
+                    f"'{requests.get('memoryInGB', '')}' Cpu '{requests.get('cpu', '')}'' in "
+                    f"container '{cname}' of container group '{group}'. It is required since API "
+                    "version '2017-07-01-preview'.",
+                )
         rpath = f"{path}.properties.resources.requests"
         cpu = number(requests, "cpu", rpath)
         memory = number(requests, "memoryInGB", rpath)

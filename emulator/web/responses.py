@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from werkzeug import Response
 
@@ -20,19 +22,27 @@ def empty_response(status: int, headers: dict[str, str] | None = None) -> Respon
     return response
 
 
-def paged(ctx: Any, items: list[Any], page_size: int) -> dict[str, Any]:
-    """One page of a list and, past it, a nextLink carrying the offset ($skipToken)."""
+def paged(
+    ctx: Any,
+    items: list[Any],
+    page_size: int,
+    render: Callable[[list[Any]], list[Any]] | None = None,
+) -> dict[str, Any]:
+    """One page of a list and, past it, a nextLink carrying the offset ($skipToken).
+
+    `render` turns the page's items into wire JSON: only the page is rendered, not the list.
+    """
     try:
         start = max(0, int(ctx.request.args.get("$skipToken", "0")))
     except ValueError:
         start = 0
     top = ctx.request.args.get("$top")
-    end = start + page_size
-    if top and top.isdigit():
-        end = min(end, int(top))
-    body: dict[str, Any] = {"value": items[start:end]}
-    if end < len(items) and not top:
+    limit = min(len(items), int(top)) if top and top.isdigit() else len(items)
+    end = min(start + page_size, limit)
+    page = items[start:end]
+    body: dict[str, Any] = {"value": render(page) if render else page}
+    if end < limit:
         args = {k: v for k, v in ctx.request.args.items() if k != "$skipToken"}
-        query = "&".join(f"{k}={v}" for k, v in args.items())
+        query = urlencode(args)  # a filter's spaces, quotes, '&' and '+' survive the round trip
         body["nextLink"] = f"{ctx.base_url}{ctx.request.path}?{query}&$skipToken={end}"
     return body

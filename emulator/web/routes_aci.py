@@ -67,20 +67,21 @@ def _async_headers(ctx, op) -> dict[str, str]:
     return headers
 
 
+def _list_page(ctx, page: list) -> list:
+    """Bring up to date and render only the page asked for (a list may hold thousands)."""
+    return [render.container_group(cg, instance_view=False) for cg in ctx.cloud.advance(page)]
+
+
 def list_all(ctx, sub: str) -> Response:
-    groups = [
-        render.container_group(cg, instance_view=False)
-        for cg in ctx.cloud.list_container_groups(ctx.sub)
-    ]
-    return json_response(paged(ctx, groups, ctx.config.page_size))
+    groups = ctx.cloud.list_container_groups(ctx.sub, advance=False)
+    page = paged(ctx, groups, ctx.config.page_size, lambda items: _list_page(ctx, items))
+    return json_response(page)
 
 
 def list_in_group(ctx, sub: str, rg: str) -> Response:
-    groups = [
-        render.container_group(cg, instance_view=False)
-        for cg in ctx.cloud.list_container_groups(ctx.sub, rg)
-    ]
-    return json_response(paged(ctx, groups, ctx.config.page_size))
+    groups = ctx.cloud.list_container_groups(ctx.sub, rg, advance=False)
+    page = paged(ctx, groups, ctx.config.page_size, lambda items: _list_page(ctx, items))
+    return json_response(page)
 
 
 def get(ctx, sub: str, rg: str, name: str) -> Response:
@@ -218,7 +219,11 @@ def cached_images(ctx, sub: str, location: str) -> Response:
 
 def operation_status(ctx, sub: str, location: str, operation: str) -> Response:
     op = ctx.cloud.container_operation(ctx.sub, location, operation)
-    return json_response(render.container_operation(op))
+    # The SDK waits for the Retry-After of the latest poll; without it, 30 s (its default).
+    headers = {}
+    if op.status == "Pending" and ctx.config.retry_after_seconds is not None:
+        headers["Retry-After"] = str(ctx.config.retry_after_seconds)
+    return json_response(render.container_operation(op), 200, headers)
 
 
 OPERATIONS = [

@@ -1,0 +1,53 @@
+"""Helpers for the Azure Container Instances notebook tutorial.
+
+The notebook keeps the scenario (the SDK calls) visible; these modules hold the mechanics:
+configuration and target, credential, clients, names, display, waiting, errors and cleanup.
+"""
+
+from .cleanup import CleanupReport, ResourceGroupRecord, clean_up, ensure_resource_group
+from .clients import make_clients
+from .context import AzureContext, connect
+from .display import ContainerGroupSummary, ContainerGroupTable, summarize, table
+from .errors import ConfigurationError, TutorialError, explain, explain_errors
+from .names import (
+    InvalidNameError,
+    TutorialNames,
+    new_run_id,
+    validate_container_group_name,
+    validate_container_name,
+    validate_dns_label,
+    validate_resource_group_name,
+)
+from .settings import Settings
+from .cleanup.sweep import Leftover, find_leftovers, sweep
+from .waiting import wait_for
+
+__all__ = [
+    "AzureContext",
+    "CleanupReport",
+    "ConfigurationError",
+    "ContainerGroupSummary",
+    "ContainerGroupTable",
+    "InvalidNameError",
+    "Leftover",
+    "ResourceGroupRecord",
+    "Settings",
+    "TutorialError",
+    "TutorialNames",
+    "clean_up",
+    "connect",
+    "ensure_resource_group",
+    "explain",
+    "explain_errors",
+    "find_leftovers",
+    "make_clients",
+    "new_run_id",
+    "summarize",
+    "sweep",
+    "table",
+    "validate_container_group_name",
+    "validate_container_name",
+    "validate_dns_label",
+    "validate_resource_group_name",
+    "wait_for",
+]

@@ -1,0 +1,168 @@
+"""Turn the errors a tutorial run commonly meets into advice on what to do next.
+
+The original exception is always kept (as ``__cause__`` and ``.original``), and so is the ARM
+error object with its ``.code``: the explanation adds to the error, it never hides it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
+
+REGISTER_PROVIDER = (
+    "Register the resource provider once per subscription (needs Contributor or Owner):\n"
+    "    az provider register --namespace Microsoft.ContainerInstance\n"
+    "then wait until `az provider show -n Microsoft.ContainerInstance --query registrationState` "
+    "says Registered, and run the cell again."
+)
+SIGN_IN = (
+    "Sign in with `az login` (then `az account set --subscription <id>`), or put a service "
+    "principal in .env: AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET. "
+    "To run without Azure, unset AZURE_SUBSCRIPTION_ID (or set ACI_TUTORIAL_TARGET=emulator) "
+    "and restart the kernel: the notebook then uses the local emulator."
+)
+
+NAME_RULES = (
+    "Container group and container names have 1-63 lowercase letters, digits and hyphens, "
+    "start and end with a letter or digit, and (group names) hold no '--'. "
+    "helpers.TutorialNames checks names before any call."
+)
+
+# ARM error code -> what to do next. Codes from the service's error envelope.
+ADVICE: dict[str, str] = {
+    "ResourceGroupNotFound": (
+        "The resource group does not exist (yet). Run the 'ensure the resource group' step "
+        "first, or set ACI_TUTORIAL_RESOURCE_GROUP to a group that exists."
+    ),
+    "ResourceNotFound": (
+        "The container group does not exist: it was never created, or it was already deleted. "
+        "Run the create step again, or list the groups to see what exists."
+    ),
+    "MissingSubscriptionRegistration": REGISTER_PROVIDER,
+    "ContainerGroupQuotaReached": (
+        "The region's container quota (10 standard cores by default) is used up. Delete container "
+        "groups you no longer need (list them in step 1), request fewer cores, choose another "
+        "region with AZURE_LOCATION, or ask for a quota increase in the Azure portal "
+        "(Subscriptions > Usage + quotas)."
+    ),
+    "InaccessibleImage": (
+        "ACI could not pull the image. Check its name and tag; a private registry needs "
+        "image_registry_credentials. Prefer images on mcr.microsoft.com: Docker Hub limits "
+        "anonymous pulls from ACI."
+    ),
+    "AuthorizationFailed": (
+        "The signed-in identity has no role that allows this action at this scope. Ask for "
+        "Contributor on the subscription or on the resource group (az role assignment create "
+        "--role Contributor --assignee <you> --scope <scope>); new assignments take a few "
+        "minutes, then sign in again (az login)."
+    ),
+    "SubscriptionNotFound": (
+        "The subscription is unknown to the tenant you signed in to. Check AZURE_SUBSCRIPTION_ID "
+        "(az account list -o table) and AZURE_TENANT_ID."
+    ),
+    "InvalidAuthenticationToken": SIGN_IN,
+    "ExpiredAuthenticationToken": "Your sign-in expired. " + SIGN_IN,
+    "AuthenticationFailed": SIGN_IN,
+    "InvalidResourceGroup": (
+        "Resource group names have 1-90 letters, digits, '_', '-', '.', '(' or ')' and do not "
+        "end in '.'. Fix ACI_TUTORIAL_RESOURCE_GROUP."
+    ),
+    "InvalidContainerGroupName": NAME_RULES,
+    "InvalidContainerName": NAME_RULES,
+    "LocationNotAvailableForResourceType": (
+        "Container Instances is not offered in this region. Choose another with AZURE_LOCATION "
+        "(az provider show -n Microsoft.ContainerInstance "
+        "--query \"resourceTypes[?resourceType=='containerGroups'].locations\")."
+    ),
+    "SkuNotAvailable": (
+        "The region has no capacity for this request right now. Try another AZURE_LOCATION, "
+        "fewer CPU cores or less memory, or try again later."
+    ),
+    "ServiceUnavailable": (
+        "The region is busy. Try again in a few minutes, or use another AZURE_LOCATION."
+    ),
+}
+
+
+class TutorialError(Exception):
+    """An error with advice; ``.code`` and ``.error`` come from the Azure error, if any."""
+
+    def __init__(
+        self,
+        message: str,
+        advice: str = "",
+        *,
+        original: BaseException | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.advice = advice
+        self.original = original
+        # The ARM error object (ODataV4Format) with .code, .message, .details, or None.
+        self.error = getattr(original, "error", None)
+        self.code: str | None = getattr(self.error, "code", None)
+
+    def __str__(self) -> str:
+        return f"{self.message}\nWhat to do: {self.advice}" if self.advice else self.message
+
+
+class ConfigurationError(TutorialError, ValueError):
+    """Missing or malformed configuration; the message names the variable and the fix."""
+
+
+def error_code(err: BaseException) -> str | None:
+    """The ARM error code of an Azure SDK exception, if it carries one."""
+    return getattr(getattr(err, "error", None), "code", None)
+
+
+def _first_line(err: BaseException) -> str:
+    error = getattr(err, "error", None)
+    message = getattr(error, "message", None) or getattr(err, "message", None) or str(err)
+    return str(message).strip().splitlines()[0] if str(message).strip() else type(err).__name__
+
+
+def explain(err: BaseException) -> TutorialError | None:
+    """Advice for ``err``, or None when it is not an error this tutorial knows about."""
+    if isinstance(err, TutorialError):
+        return err
+    code = error_code(err)
+    if code in ADVICE:
+        return TutorialError(f"({code}) {_first_line(err)}", ADVICE[code], original=err)
+    if (code and "DnsNameLabel" in code) or "DNS name label" in _first_line(err):
+        return TutorialError(
+            _first_line(err),
+            "The DNS name label is invalid or already used in this region. Labels have 5-63 "
+            "lowercase letters, digits and hyphens, start with a letter and end with a letter "
+            "or digit. Run the notebook again from the setup cell: each run gets a new random "
+            "suffix.",
+            original=err,
+        )
+    if isinstance(err, ClientAuthenticationError) and err.response is None:
+        # Raised by azure-identity before any ARM call; its message lists every attempt.
+        return TutorialError(f"Could not get an access token: {err.message}", SIGN_IN, original=err)
+    if isinstance(err, ClientAuthenticationError):
+        return TutorialError(f"Azure refused the token: {_first_line(err)}", SIGN_IN, original=err)
+    if isinstance(err, ServiceRequestError):
+        return TutorialError(
+            f"Could not reach the endpoint: {_first_line(err)}",
+            "Check the network connection, AZURE_RESOURCE_MANAGER_ENDPOINT and, for a private "
+            "endpoint, REQUESTS_CA_BUNDLE.",
+            original=err,
+        )
+    return None
+
+
+@contextmanager
+def explain_errors() -> Iterator[None]:
+    """Re-raise known Azure errors as a TutorialError with advice; others pass unchanged."""
+    try:
+        yield
+    except TutorialError:
+        raise
+    except Exception as err:
+        explained = explain(err)
+        if explained is None:
+            raise
+        raise explained from err

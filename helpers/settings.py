@@ -1,0 +1,164 @@
+"""Configuration from the environment and a .env file, checked before anything connects."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values, find_dotenv
+
+from .errors import ConfigurationError
+from .names import (
+    InvalidNameError,
+    default_resource_group,
+    new_run_id,
+    validate_resource_group_name,
+)
+
+TARGETS = ("auto", "azure", "emulator")
+PUBLIC_ARM_ENDPOINT = "https://management.azure.com"
+PUBLIC_AUTHORITY_HOST = "https://login.microsoftonline.com"
+DEFAULT_LOCATION = "eastus"
+_GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+
+def read_environment(env_file: str | Path | None = None) -> tuple[dict[str, str], Path | None]:
+    """The process environment over the values of ``.env`` (searched from the cwd upward)."""
+    path = Path(env_file) if env_file else Path(find_dotenv(usecwd=True) or ".env")
+    found = path if path.is_file() else None
+    values = {k: v for k, v in dotenv_values(found).items() if v is not None} if found else {}
+    values.update(os.environ)  # variables set in the environment win over .env
+    return values, found
+
+
+def mask(value: str | None) -> str:
+    """Enough of an id to recognise it, not enough to copy it."""
+    if not value:
+        return "(not set)"
+    return f"{value[:4]}…{value[-4:]}" if len(value) > 8 else "…"
+
+
+def _https_url(name: str, value: str) -> str:
+    url = value.strip().rstrip("/")
+    if "://" not in url:
+        url = "https://" + url
+    if not url.startswith("https://"):
+        raise ConfigurationError(
+            f"{name}={value!r} is not an https:// URL.",
+            f"Set {name} to an https:// address: Azure SDK clients send tokens only over TLS.",
+        )
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know before it connects. Secrets are kept out of repr."""
+
+    target: str  # "azure" or "emulator", after resolving "auto"
+    requested_target: str
+    location: str
+    resource_group: str
+    run_id: str
+    subscription_id: str | None = None
+    tenant_id: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    arm_endpoint: str = PUBLIC_ARM_ENDPOINT
+    authority_host: str | None = None
+    ca_bundle: str | None = None
+    env_file: Path | None = None
+
+    @property
+    def custom_authority(self) -> bool:
+        """True for a private cloud or the emulator: MSAL cannot discover those instances."""
+        return self.authority_host is not None and self.authority_host != PUBLIC_AUTHORITY_HOST
+
+    @classmethod
+    def from_environment(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        env_file: str | Path | None = None,
+        target: str | None = None,
+        run_id: str | None = None,
+    ) -> Settings:
+        """Read and check the configuration; raise ConfigurationError naming the bad variable."""
+        found: Path | None = None
+        if environ is None:
+            environ, found = read_environment(env_file)
+
+        def get(name: str) -> str | None:
+            value = environ.get(name, "").strip()
+            return value or None
+
+        requested = (target or get("ACI_TUTORIAL_TARGET") or "auto").lower()
+        if requested not in TARGETS:
+            raise ConfigurationError(
+                f"ACI_TUTORIAL_TARGET={requested!r} is not a known target.",
+                "Set ACI_TUTORIAL_TARGET to auto (the default), azure or emulator.",
+            )
+        subscription_id = get("AZURE_SUBSCRIPTION_ID")
+        if requested == "azure" and not subscription_id:
+            raise ConfigurationError(
+                "ACI_TUTORIAL_TARGET=azure but AZURE_SUBSCRIPTION_ID is not set.",
+                "Set AZURE_SUBSCRIPTION_ID (az account show --query id -o tsv) in the "
+                "environment or in .env, or set ACI_TUTORIAL_TARGET=emulator.",
+            )
+        resolved = requested
+        if requested == "auto":
+            resolved = "azure" if subscription_id else "emulator"
+        if resolved == "azure" and subscription_id and not _GUID.fullmatch(subscription_id):
+            raise ConfigurationError(
+                f"AZURE_SUBSCRIPTION_ID={subscription_id!r} is not a subscription id.",
+                "Set AZURE_SUBSCRIPTION_ID to a GUID such as "
+                "00000000-0000-0000-0000-000000000000 (az account show --query id -o tsv).",
+            )
+
+        location = (get("AZURE_LOCATION") or DEFAULT_LOCATION).replace(" ", "").lower()
+        if not re.fullmatch(r"[a-z0-9]+", location):
+            raise ConfigurationError(
+                f"AZURE_LOCATION={get('AZURE_LOCATION')!r} is not a region name.",
+                "Set AZURE_LOCATION to a region such as eastus or westeurope "
+                "(az account list-locations --query [].name -o tsv).",
+            )
+
+        run = run_id or new_run_id()
+        group = get("ACI_TUTORIAL_RESOURCE_GROUP")
+        try:
+            resource_group = validate_resource_group_name(group) if group else None
+        except InvalidNameError as err:
+            raise ConfigurationError(
+                f"ACI_TUTORIAL_RESOURCE_GROUP={group!r} is not a valid name: {err.rule}.",
+                f"Set ACI_TUTORIAL_RESOURCE_GROUP to a name of {err.rule}, or unset it.",
+            ) from err
+
+        ca_bundle = get("REQUESTS_CA_BUNDLE")
+        if ca_bundle and not Path(ca_bundle).is_file():
+            raise ConfigurationError(
+                f"REQUESTS_CA_BUNDLE={ca_bundle!r} is not a file.",
+                "Point REQUESTS_CA_BUNDLE at a PEM file of trusted CA certificates, or unset it.",
+            )
+        endpoint = get("AZURE_RESOURCE_MANAGER_ENDPOINT")
+        authority = get("AZURE_AUTHORITY_HOST")
+        return cls(
+            target=resolved,
+            requested_target=requested,
+            location=location,
+            resource_group=resource_group or default_resource_group(run),
+            run_id=run,
+            subscription_id=subscription_id,
+            tenant_id=get("AZURE_TENANT_ID"),
+            client_id=get("AZURE_CLIENT_ID"),
+            client_secret=get("AZURE_CLIENT_SECRET"),
+            arm_endpoint=(
+                _https_url("AZURE_RESOURCE_MANAGER_ENDPOINT", endpoint)
+                if endpoint
+                else PUBLIC_ARM_ENDPOINT
+            ),
+            authority_host=_https_url("AZURE_AUTHORITY_HOST", authority) if authority else None,
+            ca_bundle=ca_bundle,
+            env_file=found,
+        )
