@@ -5,6 +5,7 @@ configuration and target, credential, clients, names, display, waiting, errors a
 """
 
 from .cleanup import CleanupReport, ResourceGroupRecord, clean_up, ensure_resource_group
+from .cleanup.sweep import Leftover, find_leftovers, sweep
 from .clients import make_clients
 from .context import AzureContext, connect
 from .display import ContainerGroupSummary, ContainerGroupTable, summarize, table
@@ -19,7 +20,6 @@ from .names import (
     validate_resource_group_name,
 )
 from .settings import Settings
-from .cleanup.sweep import Leftover, find_leftovers, sweep
 from .waiting import wait_for
 
 __all__ = [

@@ -33,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m helpers.cleanup", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
-        "--older-than", type=duration, default=timedelta(hours=2),
+        "--older-than",
+        type=duration,
+        default=timedelta(hours=2),
         help="only what was created longer ago than this (90m, 2h, 1d; default 2h)",
     )
     parser.add_argument("--yes", action="store_true", help="delete what is found")

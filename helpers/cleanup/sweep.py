@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from . import RUN_TAG, CleanupReport
 from ..context import CREATED_BY
 from ..display import resource_group_of
 from ..errors import explain_errors
 from ..waiting import wait_for
+from . import RUN_TAG, CleanupReport
 
 TAG_FILTER = f"tagName eq 'created-by' and tagValue eq '{CREATED_BY}'"
 
