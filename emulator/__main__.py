@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -75,8 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     emulator = Emulator(config)
     info = emulator.start()
     if args.info_file:
-        args.info_file.write_text(json.dumps(info.as_dict(), indent=2) + "\n")
-        args.info_file.chmod(0o600)
+        # Readable by the owner only from the start: it holds the client secret.
+        descriptor = os.open(args.info_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(json.dumps(info.as_dict(), indent=2) + "\n")
     print(json.dumps(info.as_dict(), indent=2))
     print("\n# Point the Azure CLI at this emulator:")
     print("\n".join(cli_lines(info)))

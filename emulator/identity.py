@@ -6,6 +6,7 @@ No HTTP here: the web layer turns these results and errors into the wire shapes.
 from __future__ import annotations
 
 import hmac
+import json
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -216,8 +217,11 @@ class Identity:
             "cloud_instance_name": "local.emulator",
         }
 
-    def signing_key_id(self) -> str:
-        return self.key_id
+    def signing_keys(self) -> dict[str, object]:
+        """The JWKS document: the public key that verifies this instance's tokens."""
+        key = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self._key.public_key()))
+        key.update({"kid": self.key_id, "use": "sig", "alg": "RS256"})
+        return {"keys": [key]}
 
 
 def _utc(epoch: float) -> str:

@@ -22,6 +22,11 @@ def register(router: Router) -> None:
         authenticated=False,
     )
     router.add("POST", "/{tenant}/oauth2/v2.0/token", token, authenticated=False)
+    router.add("GET", "/{tenant}/discovery/v2.0/keys", keys, authenticated=False)
+
+
+def keys(ctx, tenant: str) -> Response:
+    return json_response(ctx.identity.signing_keys())
 
 
 def openid_configuration(ctx, tenant: str) -> Response:

@@ -1,0 +1,95 @@
+"""Fixtures for the emulator tests: a shared emulator driven by the real SDK, fresh ones on demand.
+
+The shared emulator lives for the whole session; every test works in its own uniquely named
+resource group, so tests never see each other's container groups. A test that needs a special
+configuration (a small quota, slow provisioning, tiny pages) asks `make_emulator` for its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from aci_builders import Clients, Raw, clients_for, unique
+from azure.core.exceptions import ResourceNotFoundError
+
+from emulator import Emulator, EmulatorConfig
+
+# A subscription of another tenant that the shared emulator also knows.
+OTHER_TENANT = "11111111-1111-4111-8111-111111111111"
+OTHER_SUBSCRIPTION = "22222222-2222-4222-8222-222222222222"
+
+
+@pytest.fixture(scope="session")
+def emu() -> Iterator[Emulator]:
+    # A quota large enough that leftover groups of one test never limit another test.
+    config = EmulatorConfig(
+        quota_cores=10_000,
+        extra_subscriptions={OTHER_SUBSCRIPTION: OTHER_TENANT},
+    )
+    with Emulator(config) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="session")
+def sdk(emu: Emulator) -> Clients:
+    return clients_for(emu)
+
+
+@pytest.fixture(scope="session")
+def info(emu: Emulator):
+    return emu.info
+
+
+@pytest.fixture(scope="session")
+def rm(sdk: Clients):
+    return sdk.rm
+
+
+@pytest.fixture(scope="session")
+def aci(sdk: Clients):
+    return sdk.aci
+
+
+@pytest.fixture
+def raw(sdk: Clients) -> Raw:
+    return sdk.raw()
+
+
+@pytest.fixture
+def rg_name() -> str:
+    """A unique resource group name (not created)."""
+    return unique("test-rg")
+
+
+@pytest.fixture
+def cg_name() -> str:
+    """A unique container group name."""
+    return unique("cg")
+
+
+@pytest.fixture
+def rg(sdk: Clients, rg_name: str) -> Iterator[str]:
+    """A resource group in eastus, deleted (with everything in it) after the test."""
+    sdk.create_rg(rg_name)
+    yield rg_name
+    with contextlib.suppress(ResourceNotFoundError):  # unless the test deleted it itself
+        sdk.rm.resource_groups.begin_delete(rg_name).result()
+
+
+@pytest.fixture
+def make_emulator() -> Iterator[Callable[..., Clients]]:
+    """Start a fresh emulator with its own configuration; it is stopped after the test."""
+    started: list[Emulator] = []
+
+    def make(**config: Any) -> Clients:
+        emulator = Emulator(EmulatorConfig(**config))
+        emulator.start()
+        started.append(emulator)
+        return clients_for(emulator)
+
+    yield make
+    for emulator in started:
+        emulator.stop()
