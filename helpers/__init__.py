@@ -8,7 +8,14 @@ from .cleanup import CleanupReport, ResourceGroupRecord, clean_up, ensure_resour
 from .cleanup.sweep import Leftover, find_leftovers, sweep
 from .clients import make_clients
 from .context import AzureContext, connect
-from .display import ContainerGroupSummary, ContainerGroupTable, summarize, table
+from .display import (
+    ContainerGroupStatus,
+    ContainerGroupSummary,
+    ContainerGroupTable,
+    status,
+    summarize,
+    table,
+)
 from .errors import ConfigurationError, TutorialError, explain, explain_errors
 from .names import (
     InvalidNameError,
@@ -20,12 +27,13 @@ from .names import (
     validate_resource_group_name,
 )
 from .settings import Settings
-from .waiting import wait_for
+from .waiting import WaitTimeoutError, wait_for, wait_until_terminated
 
 __all__ = [
     "AzureContext",
     "CleanupReport",
     "ConfigurationError",
+    "ContainerGroupStatus",
     "ContainerGroupSummary",
     "ContainerGroupTable",
     "InvalidNameError",
@@ -34,6 +42,7 @@ __all__ = [
     "Settings",
     "TutorialError",
     "TutorialNames",
+    "WaitTimeoutError",
     "clean_up",
     "connect",
     "ensure_resource_group",
@@ -42,6 +51,7 @@ __all__ = [
     "find_leftovers",
     "make_clients",
     "new_run_id",
+    "status",
     "summarize",
     "sweep",
     "table",
@@ -50,4 +60,5 @@ __all__ = [
     "validate_dns_label",
     "validate_resource_group_name",
     "wait_for",
+    "wait_until_terminated",
 ]

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from enum import Enum
 
-from azure.mgmt.containerinstance.models import Container, ContainerGroup
+from azure.mgmt.containerinstance.models import Container, ContainerGroup, ContainerState
 
 NONE = "—"
 NOT_IN_LIST = "(not in list results: use get())"
@@ -81,13 +81,7 @@ def _container_state(container: Container, listed: bool) -> tuple[str, str]:
     view = container.instance_view
     if view is None:
         return (NOT_IN_LIST if listed else NONE), NONE
-    state = view.current_state
-    text = _text(state.state if state else None)
-    if state and state.detail_status:
-        text += f" ({state.detail_status})"
-    if state and state.exit_code is not None:
-        text += f", exit code {state.exit_code}"
-    return text, _text(view.restart_count)
+    return _state_text(view.current_state), _text(view.restart_count)
 
 
 class ContainerGroupSummary:
@@ -235,6 +229,115 @@ class ContainerGroupTable:
             return f"<p><b>{html.escape(self.caption)}</b>: none</p>"
         caption = f"{self.caption} ({len(self.groups)})"
         return html_table(self.headers, self.rows(), caption)
+
+
+def _state_text(state: ContainerState | None) -> str:
+    if state is None or state.state is None:
+        return NONE
+    text = _text(state.state)
+    if state.detail_status:
+        text += f" ({state.detail_status})"
+    if state.exit_code is not None:
+        text += f", exit code {state.exit_code}"
+    return text
+
+
+class ContainerGroupStatus:
+    """The instance view only: the group's state, each container's state and latest events.
+
+    Compact enough to show after every lifecycle call (restart, stop, start). Needs a group
+    from ``get()``; ``list()`` results and local definitions have no instance view.
+    """
+
+    container_headers = ["container", "state", "started", "finished", "restarts"]
+    event_headers = ["container", "event", "count", "last seen", "message"]
+
+    def __init__(self, group: ContainerGroup, caption: str = "", last_events: int = 5) -> None:
+        self.group = group
+        self.caption = caption
+        self.last_events = last_events
+
+    @property
+    def title(self) -> str:
+        view = self.group.instance_view
+        state = _text(view.state) if view is not None else "(no instance view: use get())"
+        prefix = f"{self.caption}: " if self.caption else ""
+        return f"{prefix}container group {self.group.name!r} is {state}"
+
+    def _previous(self) -> dict[str, str]:
+        previous = {}
+        for c in self.group.containers or []:
+            view = c.instance_view
+            if view is not None and view.previous_state is not None:
+                previous[c.name] = _state_text(view.previous_state)
+        return previous
+
+    def containers(self) -> tuple[list[str], list[list[str]]]:
+        previous = self._previous()
+        headers = self.container_headers + (["previous state"] if previous else [])
+        rows = []
+        for c in self.group.containers or []:
+            view = c.instance_view
+            current = view.current_state if view is not None else None
+            row = [
+                c.name,
+                _state_text(current),
+                _text(current.start_time if current else None),
+                _text(current.finish_time if current else None),
+                _text(view.restart_count if view is not None else None),
+            ]
+            rows.append(row + ([previous.get(c.name, NONE)] if previous else []))
+        return headers, rows
+
+    def events(self) -> list[list[str]]:
+        """Each container's ``last_events`` latest events, oldest first."""
+        rows = []
+        for c in self.group.containers or []:
+            if c.instance_view is None or self.last_events <= 0:
+                continue
+            # Events without a timestamp sort first; equal timestamps keep the service's order.
+            events = sorted(
+                enumerate(c.instance_view.events or []),
+                key=lambda item: (
+                    item[1].last_timestamp is not None,
+                    item[1].last_timestamp or datetime.min,
+                    item[0],
+                ),
+            )
+            rows += [
+                [
+                    _text(c.name),
+                    _text(e.name),
+                    _text(e.count),
+                    _text(e.last_timestamp),
+                    _text(e.message),
+                ]
+                for _, e in events[-self.last_events :]
+            ]
+        return rows
+
+    def __str__(self) -> str:
+        lines = [self.title, text_table(*self.containers(), indent="  ")]
+        events = self.events()
+        if events:
+            lines += ["Latest events", text_table(self.event_headers, events, indent="  ")]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        parts = [html_table(*self.containers(), self.title)]
+        events = self.events()
+        if events:
+            parts.append(html_table(self.event_headers, events, "Latest events"))
+        return "\n".join(parts)
+
+
+def status(group: ContainerGroup, caption: str = "", last_events: int = 5) -> ContainerGroupStatus:
+    """The state of a group from ``get()``: the group's, each container's, and their latest
+    ``last_events`` events (per container)."""
+    return ContainerGroupStatus(group, caption, last_events)
 
 
 def summarize(group: ContainerGroup) -> ContainerGroupSummary:

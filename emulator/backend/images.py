@@ -7,6 +7,7 @@ but no container ever runs. emulator/README.md says so.
 from __future__ import annotations
 
 import fnmatch
+import pprint
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,15 +15,16 @@ from datetime import datetime, timedelta
 
 PUBLIC_REGISTRIES = ("mcr.microsoft.com", "docker.io", "index.docker.io", "ghcr.io", "quay.io")
 
-# Top words of the plays aci-wordcount counts (its default is Hamlet).
+# Top words of the plays aci-wordcount counts (its default is Hamlet). The counts reproduce the
+# outputs the Azure documentation shows for this image (e.g. NumWords=3, MinLength=5).
 HAMLET = [
     ("the", 990),
     ("and", 702),
     ("of", 628),
     ("to", 610),
-    ("I", 546),
-    ("you", 522),
-    ("a", 502),
+    ("I", 544),
+    ("you", 495),
+    ("a", 453),
     ("my", 441),
     ("in", 399),
     ("HAMLET", 386),
@@ -35,7 +37,7 @@ HAMLET = [
     ("with", 251),
     ("your", 238),
     ("KING", 172),
-    ("HORATIO", 155),
+    ("HORATIO", 127),
     ("CLAUDIUS", 120),
     ("POLONIUS", 113),
     ("LAERTES", 97),
@@ -56,12 +58,12 @@ ROMEO = [
     ("is", 322),
     ("in", 317),
     ("that", 301),
-    ("ROMEO", 295),
     ("thou", 278),
     ("me", 265),
-    ("JULIET", 178),
-    ("Nurse", 149),
-    ("CAPULET", 144),
+    ("ROMEO", 177),
+    ("JULIET", 134),
+    ("CAPULET", 119),
+    ("Nurse", 104),
     ("MERCUTIO", 88),
     ("BENVOLIO", 64),
     ("LAURENCE", 63),
@@ -119,32 +121,26 @@ def exit_code(run: ContainerRun) -> int:
 def log_lines(run: ContainerRun, started: datetime) -> list[tuple[datetime, str]]:
     """The container's output, each line with the moment it was written."""
     repo = repository(run.image)
+    # The sidecar requests the app's page every 3 s; both log each request at its moment.
+    request_times = [started + timedelta(seconds=3 * i) for i in range(1, 4)]
     if run.command and repo not in ("aci-wordcount",):
         lines = _command_output(run.command)
     elif repo == "aci-helloworld":
-        lines = ["listening on port 80"]
+        timed = [(started, "listening on port 80")]
         if run.has_sidecar:
-            lines += [
-                f"::1 - - [{(started + timedelta(seconds=3 * i)).strftime('%d/%b/%Y:%H:%M:%S')} "
-                '+0000] "HEAD / HTTP/1.1" 200 1663 "-" "curl/7.54.0"'
-                for i in range(1, 4)
+            timed += [
+                (
+                    moment,
+                    f"::1 - - [{moment:%d/%b/%Y:%H:%M:%S} +0000] "
+                    '"HEAD / HTTP/1.1" 200 1663 "-" "curl/7.54.0"',
+                )
+                for moment in request_times
             ]
+        return timed
     elif repo == "aci-tutorial-sidecar":
-        lines = []
-        for i in range(1, 4):
-            moment = started + timedelta(seconds=3 * i)
-            lines += [
-                f"Every 3s: curl -I http://localhost    {moment:%Y-%m-%d %H:%M:%S}",
-                "HTTP/1.1 200 OK",
-                "X-Powered-By: Express",
-                "Content-Type: text/html; charset=UTF-8",
-                "Content-Length: 1663",
-                f"Date: {moment:%a, %d %b %Y %H:%M:%S} GMT",
-                "Connection: keep-alive",
-                "",
-            ]
+        return [(moment, line) for moment in request_times for line in _sidecar_screen(moment)]
     elif repo == "aci-wordcount":
-        lines = [_wordcount(run)]
+        lines = _wordcount(run).splitlines()
     elif repo == "hello-world":
         lines = [
             "",
@@ -163,6 +159,27 @@ def log_lines(run: ContainerRun, started: datetime) -> list[tuple[datetime, str]
     return [(started + timedelta(seconds=i // 8), line) for i, line in enumerate(lines)]
 
 
+def _sidecar_screen(moment: datetime) -> list[str]:
+    """What `watch -n 3 curl -I http://localhost` prints for one request to aci-helloworld."""
+    return [
+        f"{'Every 3s: curl -I http://localhost':<60}{moment:%Y-%m-%d %H:%M:%S}",
+        "",
+        "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current",
+        "                                 Dload  Upload   Total   Spent    Left  Speed",
+        "  0  1663    0     0    0     0      0      0 --:--:-- --:--:-- --:--:--     0",
+        "HTTP/1.1 200 OK",
+        "X-Powered-By: Express",
+        "Accept-Ranges: bytes",
+        "Cache-Control: public, max-age=0",
+        "Last-Modified: Wed, 29 Nov 2017 06:40:40 GMT",
+        'ETag: W/"67f-16006818640"',
+        "Content-Type: text/html; charset=UTF-8",
+        "Content-Length: 1663",
+        f"Date: {moment:%a, %d %b %Y %H:%M:%S} GMT",
+        "Connection: keep-alive",
+    ]
+
+
 def _wordcount(run: ContainerRun) -> str:
     text = " ".join(run.command)
     table = ROMEO if "romeo" in text.lower() else HAMLET
@@ -172,7 +189,7 @@ def _wordcount(run: ContainerRun) -> str:
     except ValueError:
         return "Traceback (most recent call last):\nValueError: NumWords and MinLength must be integers"
     words = [pair for pair in table if len(pair[0]) >= min_length][:count]
-    return repr(words)
+    return pprint.pformat(words)  # the script pretty-prints: one pair per line past 80 columns
 
 
 def _command_output(command: Sequence[str]) -> list[str]:

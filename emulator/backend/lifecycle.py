@@ -39,11 +39,26 @@ def add_event(events: list[Event], name: str, message: str, now: datetime, kind:
     events.append(Event(name, message, kind, now, now))
 
 
+def _killed_since_started(state: ContainerState) -> bool:
+    latest: dict[str, datetime] = {}
+    for event in state.events:
+        latest[event.name] = max(event.last, latest.get(event.name, event.last))
+    return "Killing" in latest and latest["Killing"] >= latest.get("Started", latest["Killing"])
+
+
 def begin_run(group: ContainerGroup, clock: Clock, config: EmulatorConfig) -> None:
-    """(Re)deploy the containers: they wait until provisioning completes."""
+    """(Re)deploy the containers: they wait until provisioning completes.
+
+    Running containers a redeploy replaces are killed first (a restart has already done so).
+    """
     group.phase = "provisioning"
     group.ready_mono = clock.monotonic() + config.provisioning_seconds
     old = group.containers
+    now = None
+    for name, state in old.items():
+        if state.state == "Running" and not _killed_since_started(state):
+            now = now or clock.now()
+            add_event(state.events, "Killing", f"Killing container {name}", now)
     group.containers = {}
     for container in group.properties["containers"]:
         previous = old.get(container["name"])

@@ -11,7 +11,7 @@ from azure.mgmt.containerinstance.models import (
     ResourceRequirements,
 )
 
-from helpers.display import NOT_IN_LIST, resource_group_of, summarize, table
+from helpers.display import NOT_IN_LIST, resource_group_of, status, summarize, table
 
 GROUP_ID = (
     "/subscriptions/00000000-0000-4000-8000-00000000c0c0/resourceGroups/rg-1"
@@ -153,3 +153,93 @@ def test_resource_group_of():
     assert resource_group_of(GROUP_ID) == "rg-1"
     assert resource_group_of(GROUP_ID.replace("resourceGroups", "resourcegroups")) == "rg-1"
     assert resource_group_of(None) is None
+
+
+def lifecycle_group(previous: bool = False, events: int = 7) -> ContainerGroup:
+    """A two-container group from get() after a restart: events of both runs, states, exits."""
+    stamps = [f"2024-01-01T00:00:{second:02d}Z" for second in range(events)]
+    names = ["Pulling", "Pulled", "Created", "Started", "Killing", "Started", "Killing"]
+
+    def container(name: str, state: dict) -> dict:
+        view = {
+            "restartCount": 1,
+            "currentState": state,
+            # Listed out of order: the view sorts by time.
+            "events": [
+                {"count": 1, "name": n, "message": f"{n} {name}", "lastTimestamp": t}
+                for n, t in reversed(list(zip(names, stamps, strict=False)))
+            ],
+        }
+        if previous:
+            view["previousState"] = {"state": "Terminated", "detailStatus": "Error", "exitCode": 2}
+        return {
+            "name": name,
+            "properties": {
+                "image": "mcr.microsoft.com/azuredocs/aci-wordcount",
+                "resources": {"requests": {"cpu": 1.0, "memoryInGB": 1.5}},
+                "instanceView": view,
+            },
+        }
+
+    body = {
+        "id": GROUP_ID,
+        "name": "web",
+        "location": "eastus",
+        "properties": {
+            "provisioningState": "Succeeded",
+            "osType": "Linux",
+            "instanceView": {"state": "Failed"},
+            "containers": [
+                container(
+                    "count",
+                    {
+                        "state": "Terminated",
+                        "detailStatus": "Completed",
+                        "exitCode": 0,
+                        "startTime": "2024-01-01T00:00:03Z",
+                        "finishTime": "2024-01-01T00:00:04Z",
+                    },
+                ),
+                container("crash", {"state": "Terminated", "detailStatus": "Error", "exitCode": 3}),
+            ],
+        },
+    }
+    return ContainerGroup.deserialize(body)
+
+
+def test_status_shows_group_and_container_states_and_the_latest_events():
+    view = status(lifecycle_group(), "after stop", last_events=3)
+    text = str(view)
+    assert repr(view) == text
+    assert text.startswith("after stop: container group 'web' is Failed\n")
+    assert "Terminated (Completed), exit code 0" in text
+    assert "Terminated (Error), exit code 3" in text
+    assert "2024-01-01T00:00:03+00:00" in text and "2024-01-01T00:00:04+00:00" in text
+    assert "previous state" not in text  # no container has one
+    # The three latest events of each container, oldest first.
+    event_lines = text.split("Latest events\n")[1].splitlines()[1:]
+    assert [line.split()[:2] for line in event_lines] == [
+        ["count", "Killing"],
+        ["count", "Started"],
+        ["count", "Killing"],
+        ["crash", "Killing"],
+        ["crash", "Started"],
+        ["crash", "Killing"],
+    ]
+    assert "00:00:06" in event_lines[2] and "Pulling" not in text
+    html_view = view._repr_html_()
+    assert "Latest events" in html_view and "exit code 3" in html_view
+
+
+def test_status_shows_a_previous_state_when_there_is_one():
+    text = str(status(lifecycle_group(previous=True)))
+    assert "previous state" in text
+    assert "Terminated (Error), exit code 2" in text
+    assert text.startswith("container group 'web' is Failed")
+
+
+def test_status_of_a_listed_group_says_where_the_state_is():
+    text = str(status(served(instance_view=False), last_events=0))
+    assert "(no instance view: use get())" in text
+    assert "Latest events" not in text
+    assert "hello" in text and "—" in text

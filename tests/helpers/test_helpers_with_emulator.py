@@ -9,6 +9,7 @@ from azure.mgmt.containerinstance.models import (
     Container,
     ContainerGroup,
     ContainerPort,
+    EnvironmentVariable,
     IpAddress,
     Port,
     ResourceRequests,
@@ -24,9 +25,11 @@ from helpers import (
     connect,
     ensure_resource_group,
     explain_errors,
+    status,
     summarize,
     table,
     wait_for,
+    wait_until_terminated,
 )
 from helpers.clients import make_clients
 from helpers.credentials import service_principal_credential
@@ -227,3 +230,50 @@ def test_a_reader_that_tries_to_write_is_explained():
                 resources.resource_groups.create_or_update("rg", {"location": "eastus"})
     assert caught.value.code == "AuthorizationFailed"
     assert "Contributor" in caught.value.advice
+
+
+def test_a_run_once_task_is_awaited_and_a_lifecycle_is_shown(ctx, capsys):
+    ensure_resource_group(ctx)
+    task = ContainerGroup(
+        location=ctx.location,
+        os_type="Linux",
+        restart_policy="Never",
+        tags=ctx.tags(),
+        containers=[
+            Container(
+                name="wordcount",
+                image="mcr.microsoft.com/azuredocs/aci-wordcount",
+                resources=ResourceRequirements(requests=ResourceRequests(cpu=1, memory_in_gb=1)),
+                environment_variables=[
+                    EnvironmentVariable(name="NumWords", value="3"),
+                    EnvironmentVariable(name="MinLength", value="5"),
+                ],
+            )
+        ],
+    )
+    ctx.aci.container_groups.begin_create_or_update(ctx.resource_group, "task", task).result()
+
+    finished = wait_until_terminated(ctx, ctx.resource_group, "task", timeout=30)
+
+    state = finished.containers[0].instance_view.current_state
+    assert (state.state, state.exit_code, finished.instance_view.state) == (
+        "Terminated",
+        0,
+        "Succeeded",
+    )
+    assert capsys.readouterr().out.startswith("run container group 'task': Terminated in ")
+    logs = ctx.aci.containers.list_logs(ctx.resource_group, "task", "wordcount").content
+    assert logs == "[('HAMLET', 386), ('HORATIO', 127), ('CLAUDIUS', 120)]\n"
+
+    names = TutorialNames.for_run(ctx.run_id)
+    create(ctx, names)
+    create(ctx, names)  # a redeploy kills the running container, then starts it again
+    redeployed = status(ctx.aci.container_groups.get(ctx.resource_group, names.container_group))
+    assert [row[1:3] for row in redeployed.events()][-2:] == [["Created", "2"], ["Started", "2"]]
+    assert ["Killing", "1"] in [row[1:3] for row in redeployed.events()]
+
+    ctx.aci.container_groups.stop(ctx.resource_group, names.container_group)
+    stopped = status(ctx.aci.container_groups.get(ctx.resource_group, names.container_group))
+    assert str(stopped).startswith(f"container group {names.container_group!r} is Stopped")
+    assert "Terminated (Stopped)" in str(stopped)
+    assert [row[1:3] for row in stopped.events()][-1] == ["Killing", "2"]

@@ -1,9 +1,10 @@
 import io
 
 import pytest
+from azure.mgmt.containerinstance.models import ContainerGroup
 
 from helpers.errors import TutorialError
-from helpers.waiting import wait_for
+from helpers.waiting import WaitTimeoutError, wait_for, wait_until_terminated
 
 
 class FakePoller:
@@ -68,3 +69,93 @@ def test_a_failed_operation_is_explained(arm_error):
         wait_for(FakePoller(["Failed"], error=err), "create z", stream=out)
     assert caught.value.code == "InaccessibleImage"
     assert out.getvalue().startswith("create z: Failed after ")
+
+
+def group_in(state, *, provisioning="Succeeded", containers=1):
+    """A run-once group as get() returns it: every container in `state` (None: no view yet)."""
+    container = {
+        "properties": {
+            "image": "mcr.microsoft.com/azuredocs/aci-wordcount",
+            "resources": {"requests": {"cpu": 1.0, "memoryInGB": 1.5}},
+        }
+    }
+    if state is not None:
+        container["properties"]["instanceView"] = {
+            "currentState": {"state": state, "exitCode": 0 if state == "Terminated" else None}
+        }
+    group_state = {"Terminated": "Succeeded", None: "Pending"}.get(state, "Running")
+    return ContainerGroup.deserialize(
+        {
+            "name": "task",
+            "location": "eastus",
+            "properties": {
+                "provisioningState": provisioning,
+                "osType": "Linux",
+                "instanceView": {"state": group_state},
+                "containers": [{**container, "name": f"c{i}"} for i in range(containers)],
+            },
+        }
+    )
+
+
+class FakeContext:
+    """What wait_until_terminated needs of an AzureContext: aci.container_groups.get."""
+
+    polling_interval = 0
+
+    def __init__(self, groups):
+        self.groups = list(groups)
+        self.calls = 0
+        self.aci = self
+        self.container_groups = self
+
+    def get(self, resource_group, name):
+        self.calls += 1
+        group = self.groups.pop(0) if len(self.groups) > 1 else self.groups[0]
+        if isinstance(group, Exception):
+            raise group
+        return group
+
+
+def test_waits_until_every_container_has_terminated():
+    ctx = FakeContext([group_in(None), group_in("Running", containers=2), group_in("Terminated")])
+    out = io.StringIO()
+    finished = wait_until_terminated(ctx, "rg", "task", stream=out)
+    assert ctx.calls == 3
+    assert finished.containers[0].instance_view.current_state.exit_code == 0
+    assert out.getvalue().startswith("run container group 'task': Terminated in ")
+    assert out.getvalue().count("\n") == 1  # plain output: the final line only
+
+
+def test_a_terminal_sees_the_group_state_while_waiting():
+    out = Tty()
+    wait_until_terminated(
+        FakeContext([group_in("Running"), group_in("Terminated")]), "rg", "task", stream=out
+    )
+    assert "\rrun container group 'task': Running … 0 s" in out.getvalue()
+
+
+def test_a_task_that_does_not_end_times_out():
+    out = io.StringIO()
+    with pytest.raises(WaitTimeoutError) as caught:
+        wait_until_terminated(
+            FakeContext([group_in("Running")]), "rg", "task", timeout=0.05, tick=0.01, stream=out
+        )
+    assert isinstance(caught.value, TimeoutError)
+    assert "still Running" in str(caught.value) and "restart_policy" in caught.value.advice
+    assert out.getvalue().startswith("run container group 'task': Running after ")
+
+
+def test_a_group_that_failed_to_start_is_reported_at_once():
+    ctx = FakeContext([group_in("Waiting", provisioning="Failed")])
+    with pytest.raises(TutorialError) as caught:
+        wait_until_terminated(ctx, "rg", "task", stream=io.StringIO())
+    assert ctx.calls == 1
+    assert "failed to start" in str(caught.value)
+
+
+def test_a_missing_group_is_explained(arm_error):
+    missing = arm_error(404, "ResourceNotFound", "The Resource 'task' was not found.")
+    with pytest.raises(TutorialError) as caught:
+        wait_until_terminated(FakeContext([missing]), "rg", "task", stream=io.StringIO())
+    assert caught.value.code == "ResourceNotFound"
