@@ -24,6 +24,22 @@ SIGN_IN = (
     "and restart the kernel: the notebook then uses the local emulator."
 )
 
+REACH_SIGN_IN = (
+    "The sign-in endpoint could not be reached or did not answer; the message says why. Check "
+    "the network connection and AZURE_AUTHORITY_HOST; for a private cloud or an emulator server, "
+    "point REQUESTS_CA_BUNDLE at its CA certificate. An HTTP 5xx answer is the service's own "
+    "trouble: try again in a few minutes."
+)
+# azure-identity reports a token request that failed in transit as an authentication error,
+# with the cause in its message only: these are not a sign-in problem.
+_TRANSPORT_FAILURES = (
+    "CERTIFICATE_VERIFY_FAILED",
+    "Failed to establish a new connection",
+    "Connection refused",
+    "Name or service not known",
+    "HTTP Error: 5",
+)
+
 NAME_RULES = (
     "Container group and container names have 1-63 lowercase letters, digits and hyphens, "
     "start and end with a letter or digit, and (group names) hold no '--'. "
@@ -71,6 +87,11 @@ ADVICE: dict[str, str] = {
     ),
     "InvalidContainerGroupName": NAME_RULES,
     "InvalidContainerName": NAME_RULES,
+    "LocationNotAvailableForResourceGroup": (
+        "This region is unknown or not available to the subscription. Set AZURE_LOCATION to a "
+        "region name such as eastus or westeurope (az account list-locations --query [].name "
+        "-o tsv)."
+    ),
     "LocationNotAvailableForResourceType": (
         "Container Instances is not offered in this region. Choose another with AZURE_LOCATION "
         "(az provider show -n Microsoft.ContainerInstance "
@@ -141,7 +162,9 @@ def explain(err: BaseException) -> TutorialError | None:
         )
     if isinstance(err, ClientAuthenticationError) and err.response is None:
         # Raised by azure-identity before any ARM call; its message lists every attempt.
-        return TutorialError(f"Could not get an access token: {err.message}", SIGN_IN, original=err)
+        unreachable = any(marker in str(err.message) for marker in _TRANSPORT_FAILURES)
+        advice = REACH_SIGN_IN if unreachable else SIGN_IN
+        return TutorialError(f"Could not get an access token: {err.message}", advice, original=err)
     if isinstance(err, ClientAuthenticationError):
         return TutorialError(f"Azure refused the token: {_first_line(err)}", SIGN_IN, original=err)
     if isinstance(err, ServiceRequestError):

@@ -1,7 +1,8 @@
 """Create only what is missing, tag it, and delete only what this run created.
 
-A resource group that existed before the run, and everything else in it, survives cleanup.
-A container group is deleted only when its ``tutorial-run`` tag names this run.
+A resource group that existed before the run, and everything else in it, survives cleanup; so
+does a group this run created while it holds anything this run did not create. A container group
+is deleted only when its ``tutorial-run`` tag names this run.
 """
 
 from __future__ import annotations
@@ -144,6 +145,17 @@ def clean_up(
             return report
         if (groups.get(name).tags or {}).get(RUN_TAG) != resource_group.run_id:
             report.add("kept", what, "its tutorial-run tag no longer names this run")
+            return report
+        # Someone may have put their own resources in it since (a shared, named group):
+        # deleting the group would delete those too.
+        others = sorted(
+            resource.name
+            for resource in ctx.resources.resources.list_by_resource_group(name)
+            if (resource.tags or {}).get(RUN_TAG) != resource_group.run_id
+        )
+        if others:
+            shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+            report.add("kept", what, f"it also holds what this run did not create: {shown}")
             return report
         wait_for(groups.begin_delete(name), f"delete {what}", stream=stream)
     report.add("deleted", what, "created by this run (with everything in it)")

@@ -2,6 +2,8 @@
 
 Every run tags what it creates with ``created-by``, ``tutorial-run`` and ``created-at``; only
 resources carrying those tags, older than a threshold and not of the current run, are touched.
+A tagged resource group is deleted whole only when everything in it is such a leftover too;
+otherwise it stays, and its tagged container groups are deleted one by one.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Leftover:
     resource_group: str
     run_id: str
     created_at: datetime | None
+    keep: str = ""  # why an old resource group stays: it holds resources that are not leftovers
 
     @property
     def label(self) -> str:
@@ -45,24 +48,52 @@ def _created_at(tags: dict[str, str]) -> datetime | None:
 
 def _is_old(tags: dict[str, str], cutoff: datetime, current_run: str) -> bool:
     created = _created_at(tags)
-    # No readable creation time: not provably old, so it stays.
-    return tags.get(RUN_TAG) != current_run and created is not None and created <= cutoff
+    run = tags.get(RUN_TAG)
+    # Without all three tags or a readable creation time it is not provably an old run's: it stays.
+    return (
+        tags.get("created-by") == CREATED_BY
+        and bool(run)
+        and run != current_run
+        and created is not None
+        and created <= cutoff
+    )
+
+
+def _not_leftovers_in(ctx: Any, group: str, cutoff: datetime) -> list[str]:
+    """Resources in a resource group that are not old leftovers themselves (anyone's, any type)."""
+    return [
+        resource.name
+        for resource in ctx.resources.resources.list_by_resource_group(group)
+        if not _is_old(dict(resource.tags or {}), cutoff, ctx.run_id)
+    ]
 
 
 def find_leftovers(ctx: Any, older_than: timedelta = timedelta(hours=2)) -> list[Leftover]:
-    """Tagged resource groups, and tagged container groups outside them, older than the cutoff."""
+    """Tagged resource groups, and tagged container groups outside them, older than the cutoff.
+
+    A resource group that also holds anything else is listed with ``keep`` set: deleting it would
+    delete that too. Its own tagged container groups are then listed one by one.
+    """
     cutoff = datetime.now(timezone.utc) - older_than
     found: list[Leftover] = []
     with explain_errors():
         for group in ctx.resources.resource_groups.list(filter=TAG_FILTER):
             tags = dict(group.tags or {})
             if _is_old(tags, cutoff, ctx.run_id):
+                others = sorted(_not_leftovers_in(ctx, group.name, cutoff))
+                shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+                keep = f"it also holds what no old run left: {shown}" if others else ""
                 found.append(
                     Leftover(
-                        "resource group", group.name, group.name, tags[RUN_TAG], _created_at(tags)
+                        "resource group",
+                        group.name,
+                        group.name,
+                        tags[RUN_TAG],
+                        _created_at(tags),
+                        keep,
                     )
                 )
-        swept = {f.resource_group.lower() for f in found}
+        swept = {f.resource_group.lower() for f in found if not f.keep}
         for group in ctx.aci.container_groups.list():
             tags = dict(group.tags or {})
             rg = resource_group_of(group.id) or ""
@@ -82,6 +113,9 @@ def sweep(
     report = CleanupReport(title=f"Leftovers of earlier runs (older than {older_than})")
     for item in find_leftovers(ctx, older_than):
         age = f"run {item.run_id}, created {item.created_at:%Y-%m-%d %H:%M} UTC"
+        if item.keep:
+            report.add("kept", item.label, f"{age}; {item.keep}")
+            continue
         if not delete:
             report.add("found", item.label, f"{age}; sweep(..., delete=True) deletes it")
             continue

@@ -61,13 +61,31 @@ class FakeContainerGroups:
         return Done(lambda: self.groups.pop((rg, name)))
 
 
+class FakeResources:
+    """Generic resources: the container groups, as ARM lists everything in a group."""
+
+    def __init__(self, container_groups):
+        self.container_groups = container_groups
+
+    def list_by_resource_group(self, rg):
+        return [
+            SimpleNamespace(name=name, tags=tags)
+            for (group, name), tags in self.container_groups.groups.items()
+            if group == rg
+        ]
+
+
 def fake_ctx(resource_groups=None, container_groups=None, run_id="run001"):
+    container_groups = FakeContainerGroups(container_groups or {})
     ctx = SimpleNamespace(
         run_id=run_id,
         location="eastus",
         resource_group="rg",
-        resources=SimpleNamespace(resource_groups=FakeResourceGroups(resource_groups or {})),
-        aci=SimpleNamespace(container_groups=FakeContainerGroups(container_groups or {})),
+        resources=SimpleNamespace(
+            resource_groups=FakeResourceGroups(resource_groups or {}),
+            resources=FakeResources(container_groups),
+        ),
+        aci=SimpleNamespace(container_groups=container_groups),
     )
     ctx.tags = lambda: {"created-by": "aci-notebook-tutorial", "tutorial-run": ctx.run_id}
     return ctx
@@ -138,3 +156,15 @@ def test_missing_container_group_is_reported_absent():
     record = ensure_resource_group(ctx)
     report = clean_up(ctx, record, ["ghost"])
     assert report.entries[0][0] == "gone"
+
+
+def test_cleanup_keeps_a_group_it_created_while_it_holds_another_runs_resources():
+    ctx = fake_ctx()
+    record = ensure_resource_group(ctx)
+    ctx.aci.container_groups.groups[("rg", "mine")] = {"tutorial-run": "run001"}
+    ctx.aci.container_groups.groups[("rg", "late-joiner")] = {"tutorial-run": "run002"}
+    report = clean_up(ctx, record, ["mine"])
+    assert report.deleted == ["container group 'mine'"]
+    assert report.kept == ["resource group 'rg'"]
+    assert "late-joiner" in str(report)
+    assert "rg" in ctx.resources.resource_groups.groups
