@@ -42,6 +42,9 @@ class Subscription:
     # Cores of all container groups per region, stopped or not: an upper bound of the usage
     # that spares the quota check a sum over every group on every create.
     cores_by_location: dict[str, float] = field(default_factory=dict)
+    # Container groups in list order, per resource group key (None: all), kept until a group
+    # is added or removed: a paged list asks again for every page.
+    sorted_groups: dict[str | None, list[ContainerGroup]] = field(default_factory=dict)
 
 
 class Cloud:
@@ -55,6 +58,8 @@ class Cloud:
         # Resource group deletes still running: checked on every request, so kept apart from
         # `operations`, which grows with every create.
         self._pending_rg_deletes: dict[str, Operation] = {}
+        # A container group's operations, by its id (lower case): what its delete cancels.
+        self._operations_of: dict[str, list[Operation]] = {}
         self.dns_labels: dict[tuple[str, str], str] = {}
         self.add_subscription(
             config.subscription_id, config.tenant_id, "Local emulator subscription"
@@ -265,15 +270,18 @@ class Cloud:
         """The groups, sorted; `advance=False` leaves bringing them up to date to `advance()`."""
         with self.lock:
             self.require_registered(sub)
-            if rg_name is not None:
-                rg_key = self._rg(sub, rg_name).name.lower()
-                groups = [cg for key, cg in sub.container_groups.items() if key[0] == rg_key]
-            else:
-                groups = list(sub.container_groups.values())
+            rg_key = self._rg(sub, rg_name).name.lower() if rg_name is not None else None
+            groups = sub.sorted_groups.get(rg_key)
+            if groups is None:
+                groups = sorted(
+                    (cg for key, cg in sub.container_groups.items() if rg_key in (None, key[0])),
+                    key=lambda cg: (cg.resource_group.lower(), cg.name),
+                )
+                sub.sorted_groups[rg_key] = groups
             if advance:
                 for cg in groups:
                     lifecycle.advance(cg, self.clock, self.config)
-            return sorted(groups, key=lambda cg: (cg.resource_group.lower(), cg.name))
+            return list(groups)
 
     def advance(self, groups: list[ContainerGroup]) -> list[ContainerGroup]:
         """Bring these groups up to date with the time that has passed (e.g. one page of a list)."""
@@ -342,6 +350,7 @@ class Cloud:
                     created=self.clock.now(),
                 )
                 sub.container_groups[key] = cg
+                sub.sorted_groups.clear()
                 sub.cores_by_location[location] = (
                     sub.cores_by_location.get(location, 0.0) + cg.cores
                 )
@@ -439,9 +448,10 @@ class Cloud:
     def _forget_container_group(self, sub: Subscription, cg: ContainerGroup) -> None:
         self._release_label(cg)
         del sub.container_groups[(cg.resource_group.lower(), cg.name.lower())]
+        sub.sorted_groups.clear()
         sub.cores_by_location[cg.location] -= cg.cores
-        for op in self.operations.values():
-            if op.target_id.lower() == cg.resource_id.lower() and op.status == "Pending":
+        for op in self._operations_of.pop(cg.resource_id.lower(), []):
+            if op.status == "Pending":
                 op.status, op.end_time = "Canceled", self.clock.now()
                 op.error = ("Canceled", f"The container group '{cg.name}' was deleted.")
 
@@ -488,6 +498,7 @@ class Cloud:
             error=cg.failure,
         )
         self.operations[op.id] = op
+        self._operations_of.setdefault(cg.resource_id.lower(), []).append(op)
         return op
 
     def container_operation(self, sub: Subscription, location: str, op_id: str) -> Operation:

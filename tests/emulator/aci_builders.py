@@ -31,6 +31,10 @@ HELLO = "mcr.microsoft.com/azuredocs/aci-helloworld"
 WORDCOUNT = "mcr.microsoft.com/azuredocs/aci-wordcount"
 NS = "providers/Microsoft.ContainerInstance"
 
+# A subscription of another tenant, known to the session emulator (cross-tenant checks).
+OTHER_TENANT = "11111111-1111-4111-8111-111111111111"
+OTHER_SUBSCRIPTION = "22222222-2222-4222-8222-222222222222"
+
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"

@@ -12,14 +12,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from aci_builders import Clients, Raw, clients_for, unique
+from aci_builders import OTHER_SUBSCRIPTION, OTHER_TENANT, Clients, Raw, clients_for, unique
 from azure.core.exceptions import ResourceNotFoundError
 
 from emulator import Emulator, EmulatorConfig
 
 # A subscription of another tenant that the shared emulator also knows.
-OTHER_TENANT = "11111111-1111-4111-8111-111111111111"
-OTHER_SUBSCRIPTION = "22222222-2222-4222-8222-222222222222"
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,18 @@ import uuid
 import jwt
 import pytest
 import requests
-from aci_builders import ARM_SCOPE, clients_for, credential_for, group, unique
+from aci_builders import (
+    ARM_SCOPE,
+    OTHER_SUBSCRIPTION,
+    OTHER_TENANT,
+    clients_for,
+    credential_for,
+    group,
+    unique,
+)
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 from azure.identity import ClientSecretCredential, DefaultAzureCredential, EnvironmentCredential
 from azure.mgmt.resource.resources import ResourceManagementClient
-from conftest import OTHER_SUBSCRIPTION, OTHER_TENANT
 
 
 def claims_of(token: str) -> dict:
