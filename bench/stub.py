@@ -1,6 +1,6 @@
 """A minimal HTTPS stub: the emulator's HTTP stack with none of its logic.
 
-Same server as the emulator (`emulator.server.make_tls_server`: werkzeug's threaded server,
+Same server as the emulator (`emulator.web.serving.make_tls_server`: werkzeug's threaded server,
 TLS from a trustme CA made by `emulator.tls`), but a bare WSGI function that replays responses
 recorded from the emulator for the same calls: no routing table, no token check, no state, no
 rendering. What a client measures against it is the floor for this SDK, transport and server.
@@ -26,8 +26,8 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer
 
-from emulator.server import make_tls_server
 from emulator.tls import make_server_tls
+from emulator.web.serving import make_tls_server
 
 # Headers the server sets itself; everything else recorded is replayed as is.
 HOP_BY_HOP = {"content-length", "date", "server", "connection", "transfer-encoding"}

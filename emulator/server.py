@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import _thread
 import logging
 import shutil
-import socket
-import ssl
 import tempfile
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
-
-from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer, WSGIRequestHandler
 
 from emulator.backend.cloud import Cloud
 from emulator.clock import Clock
@@ -22,6 +16,7 @@ from emulator.faults import FaultInjector
 from emulator.identity import Identity
 from emulator.tls import make_server_tls
 from emulator.web.app import ArmApplication
+from emulator.web.serving import TlsServer, make_tls_server
 
 log = logging.getLogger("emulator")
 
@@ -42,50 +37,6 @@ class EmulatorInfo:
         return asdict(self)
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """Werkzeug prints each request to stderr; ours go to a logger that is silent by default."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass  # the application logs each request once, uncoloured
-
-    def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002
-        log.debug(message, *args)
-
-    def handle(self) -> None:
-        # Werkzeug writes a response's headers and body separately: with Nagle's algorithm the
-        # body then waits for the client's delayed ACK, about 10 ms on every request.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        # The TLS handshake happens here, in this connection's thread (see make_tls_server).
-        try:
-            self.connection.do_handshake()
-        except OSError as err:  # ssl.SSLError included: a client that is not speaking TLS
-            log.debug("TLS handshake with %s failed: %s", self.client_address, err)
-            return
-        super().handle()
-
-
-class _ThreadedServer(ThreadedWSGIServer):
-    def process_request(self, request: Any, client_address: Any) -> None:
-        # A thread per connection, as werkzeug does, but without Thread.start()'s wait for the
-        # thread to run: under load the accept loop spent most of its time there while
-        # connections queued. (Werkzeug's handler threads are daemons, never joined.)
-        _thread.start_new_thread(self.process_request_thread, (request, client_address))
-
-
-def make_tls_server(host: str, port: int, app: Any, context: ssl.SSLContext) -> BaseWSGIServer:
-    """Werkzeug's threaded server over TLS, the accept loop doing nothing but accept.
-
-    Each connection's TLS handshake happens in its own thread: werkzeug's own TLS wrapping
-    shakes hands in the accept loop, where one slow client holds up every other connection.
-    """
-    server = _ThreadedServer(host, port, app, _QuietHandler)
-    server.socket = context.wrap_socket(
-        server.socket, server_side=True, do_handshake_on_connect=False
-    )
-    server.ssl_context = context
-    return server
-
-
 class Emulator:
     """A local Azure subscription over HTTPS.
 
@@ -99,7 +50,7 @@ class Emulator:
         self.clock = Clock(self.config.deterministic)
         self.faults = FaultInjector()
         self.cloud = Cloud(self.config, self.clock, self.faults)
-        self._server: BaseWSGIServer | None = None
+        self._server: TlsServer | None = None
         self._thread: threading.Thread | None = None
         self._tmpdir: Path | None = None
         self.info: EmulatorInfo | None = None
