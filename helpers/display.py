@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 
 from azure.mgmt.containerinstance.models import Container, ContainerGroup, ContainerState
 
 NONE = "—"
+ZERO = timedelta(0)
 NOT_IN_LIST = "(not in list results: use get())"
 
 
@@ -22,8 +23,8 @@ def _text(value: object) -> str:
         value = value.value
     if value is None or value == "":
         return NONE
-    if isinstance(value, datetime):
-        return value.isoformat()
+    if isinstance(value, datetime):  # a space, not "T": it reads better and wraps cleanly
+        return value.strftime("%Y-%m-%d %H:%M:%S") + (" UTC" if value.utcoffset() == ZERO else "")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

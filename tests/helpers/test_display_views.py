@@ -88,7 +88,7 @@ def test_summary_of_a_running_group():
         "MODE=demo",
         "TOKEN=(secure)",
         "Pulled",
-        "2024-01-01T00:00:00+00:00",
+        "2024-01-01 00:00:00 UTC",
     ]:
         assert expected in text
         assert expected in summary._repr_html_()
@@ -214,7 +214,7 @@ def test_status_shows_group_and_container_states_and_the_latest_events():
     assert text.startswith("after stop: container group 'web' is Failed\n")
     assert "Terminated (Completed), exit code 0" in text
     assert "Terminated (Error), exit code 3" in text
-    assert "2024-01-01T00:00:03+00:00" in text and "2024-01-01T00:00:04+00:00" in text
+    assert "2024-01-01 00:00:03 UTC" in text and "2024-01-01 00:00:04 UTC" in text
     assert "previous state" not in text  # no container has one
     # The three latest events of each container, oldest first.
     event_lines = text.split("Latest events\n")[1].splitlines()[1:]
