@@ -1,6 +1,6 @@
 """A minimal HTTPS stub: the emulator's HTTP stack with none of its logic.
 
-Same server as the emulator (`emulator.web.serving.make_tls_server`: werkzeug's threaded server,
+Same server as the emulator (`emulator.web.serving.TlsServer`: werkzeug's threaded server,
 TLS from a trustme CA made by `emulator.tls`), but a bare WSGI function that replays responses
 recorded from the emulator for the same calls: no routing table, no token check, no state, no
 rendering. What a client measures against it is the floor for this SDK, transport and server.
@@ -27,7 +27,7 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer
 
 from emulator.tls import make_server_tls
-from emulator.web.serving import make_tls_server
+from emulator.web.serving import TlsServer
 
 # Headers the server sets itself; everything else recorded is replayed as is.
 HOP_BY_HOP = {"content-length", "date", "server", "connection", "transfer-encoding"}
@@ -114,7 +114,7 @@ class Stub:
     def start(self) -> dict[str, str]:
         self._tmpdir = Path(tempfile.mkdtemp(prefix="bench-stub-"))
         tls = make_server_tls(self._tmpdir, ("127.0.0.1", "localhost", "::1"))
-        self._server = make_tls_server("127.0.0.1", 0, self._app, tls.context)
+        self._server = TlsServer("127.0.0.1", 0, self._app, tls.context)
         base = f"https://127.0.0.1:{self._server.port}"
         self._prepare(base)
         self.info = {

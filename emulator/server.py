@@ -16,7 +16,7 @@ from emulator.faults import FaultInjector
 from emulator.identity import Identity
 from emulator.tls import make_server_tls
 from emulator.web.app import ArmApplication
-from emulator.web.serving import TlsServer, make_tls_server
+from emulator.web.serving import TlsServer
 
 log = logging.getLogger("emulator")
 
@@ -73,7 +73,7 @@ class Emulator:
             hosts = (*hosts, self.config.host)
         tls = make_server_tls(self._tmpdir, hosts)
         app = ArmApplication(self.cloud, self.identity, self.config, self.faults)
-        self._server = make_tls_server(self.config.host, self.config.port, app, tls.context)
+        self._server = TlsServer(self.config.host, self.config.port, app, tls.context)
         host = self.config.host if self.config.host not in ("0.0.0.0", "::") else "127.0.0.1"
         host = f"[{host}]" if ":" in host else host
         endpoint = f"https://{host}:{self._server.port}"

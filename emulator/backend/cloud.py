@@ -528,26 +528,14 @@ class Cloud:
         with self.lock:
             self.require_registered(sub)
             cg = self._cg(sub, rg_name, name)
-            for spec in cg.properties["containers"]:
-                if spec["name"] == container:
-                    return lifecycle.log_lines(cg, spec)
-            raise ArmError(
-                404,
-                "ContainerNotFound",
-                f"The container '{container}' does not exist in container group '{name}'.",
-            )
+            return lifecycle.log_lines(cg, _container_spec(cg, container))
 
     def container_exists(
         self, sub: Subscription, rg_name: str, name: str, container: str
     ) -> ContainerGroup:
         with self.lock:
             cg = self._cg(sub, rg_name, name)
-            if not any(c["name"] == container for c in cg.properties["containers"]):
-                raise ArmError(
-                    404,
-                    "ContainerNotFound",
-                    f"The container '{container}' does not exist in container group '{name}'.",
-                )
+            _container_spec(cg, container)
             return cg
 
     def usage(self, sub: Subscription, location: str) -> dict[str, float]:
@@ -566,4 +554,16 @@ class Cloud:
 def _cores(properties: dict) -> float:
     return float(
         sum(c["properties"]["resources"]["requests"]["cpu"] for c in properties["containers"])
+    )
+
+
+def _container_spec(cg: ContainerGroup, container: str) -> dict:
+    """A container of the group by name, or ARM's ContainerNotFound."""
+    for spec in cg.properties["containers"]:
+        if spec["name"] == container:
+            return spec
+    raise ArmError(
+        404,
+        "ContainerNotFound",
+        f"The container '{container}' does not exist in container group '{cg.name}'.",
     )

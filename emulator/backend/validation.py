@@ -207,9 +207,9 @@ def _container(group: str, container: dict[str, Any], index: int, init: bool = F
             raise bad_request(
                 "ResourceRequestsExceedMaxAllowed",
                 f"The resource requests of container '{cname}' in container group '{group}' "
-                f"(CPU: '{_num(cpu)}', memory: '{_num(memory)}' GB) exceed the maximum allowed "
-                f"per container: CPU '{_num(MAX_CPU_PER_CONTAINER)}', memory "
-                f"'{_num(MAX_MEMORY_PER_CONTAINER)}' GB.",
+                f"(CPU: '{format_number(cpu)}', memory: '{format_number(memory)}' GB) exceed the maximum allowed "
+                f"per container: CPU '{format_number(MAX_CPU_PER_CONTAINER)}', memory "
+                f"'{format_number(MAX_MEMORY_PER_CONTAINER)}' GB.",
             )
     cprops["ports"] = [
         _port(group, p, f"{path}.properties.ports") for p in cprops.get("ports") or []
@@ -301,9 +301,6 @@ def _ip_address(group: str, ip: dict[str, Any], containers: list[dict]) -> dict[
     return result
 
 
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
 def format_number(value: float) -> str:
-    return _num(value)
+    """1.0 as '1', 1.5 as '1.5': numbers as the service writes them in messages."""
+    return str(int(value)) if float(value).is_integer() else str(value)

@@ -22,6 +22,12 @@ def empty_response(status: int, headers: dict[str, str] | None = None) -> Respon
     return response
 
 
+def retry_after(ctx: Any) -> dict[str, str]:
+    """The Retry-After of long-running responses and polls, when the config sends one."""
+    seconds = ctx.config.retry_after_seconds
+    return {} if seconds is None else {"Retry-After": str(seconds)}
+
+
 def paged(
     ctx: Any,
     items: list[Any],

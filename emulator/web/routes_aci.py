@@ -8,7 +8,7 @@ from emulator.backend.locations import REGIONS, normalize_location
 from emulator.clock import iso
 from emulator.errors import ArmError, not_implemented
 from emulator.web import render
-from emulator.web.responses import empty_response, json_response, paged
+from emulator.web.responses import empty_response, json_response, paged, retry_after
 from emulator.web.routing import Router
 
 NS = "/providers/Microsoft.ContainerInstance"
@@ -58,13 +58,11 @@ def register(router: Router) -> None:
 
 
 def _async_headers(ctx, op) -> dict[str, str]:
-    headers = {
+    return {
         "Azure-AsyncOperation": f"{ctx.base_url}/subscriptions/{ctx.sub.id}{NS}/locations/"
-        f"{op.location}/operations/{op.id}?api-version=2018-06-01"
+        f"{op.location}/operations/{op.id}?api-version=2018-06-01",
+        **retry_after(ctx),
     }
-    if ctx.config.retry_after_seconds is not None:
-        headers["Retry-After"] = str(ctx.config.retry_after_seconds)
-    return headers
 
 
 def _list_page(ctx, page: list) -> list:
@@ -220,9 +218,7 @@ def cached_images(ctx, sub: str, location: str) -> Response:
 def operation_status(ctx, sub: str, location: str, operation: str) -> Response:
     op = ctx.cloud.container_operation(ctx.sub, location, operation)
     # The SDK waits for the Retry-After of the latest poll; without it, 30 s (its default).
-    headers = {}
-    if op.status == "Pending" and ctx.config.retry_after_seconds is not None:
-        headers["Retry-After"] = str(ctx.config.retry_after_seconds)
+    headers = retry_after(ctx) if op.status == "Pending" else {}
     return json_response(render.container_operation(op), 200, headers)
 
 

@@ -10,7 +10,7 @@ from emulator.backend.cloud import ACI
 from emulator.backend.locations import REGIONS
 from emulator.errors import ArmError
 from emulator.web import render
-from emulator.web.responses import empty_response, json_response, paged
+from emulator.web.responses import empty_response, json_response, paged, retry_after
 from emulator.web.routing import Router
 
 RG = "/subscriptions/{sub}/resourcegroups/{rg}"
@@ -238,13 +238,11 @@ def patch_resource_group(ctx, sub: str, rg: str) -> Response:
 
 def _operation_headers(ctx, operation_id: str) -> dict[str, str]:
     version = ctx.request.args.get("api-version")
-    headers = {
+    return {
         "Location": f"{ctx.base_url}/subscriptions/{ctx.sub.id}/operationresults/"
-        f"{operation_id}?api-version={version}"
+        f"{operation_id}?api-version={version}",
+        **retry_after(ctx),
     }
-    if ctx.config.retry_after_seconds is not None:
-        headers["Retry-After"] = str(ctx.config.retry_after_seconds)
-    return headers
 
 
 def delete_resource_group(ctx, sub: str, rg: str) -> Response:

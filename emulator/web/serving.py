@@ -53,7 +53,3 @@ class TlsServer(ThreadedWSGIServer):
         # Not threading.Thread.start(), which waits until the thread runs: under load the
         # accept loop spent most of its time there. (Werkzeug's threads are never joined either.)
         _thread.start_new_thread(self.process_request_thread, (request, client_address))
-
-
-def make_tls_server(host: str, port: int, app: Any, context: ssl.SSLContext) -> TlsServer:
-    return TlsServer(host, port, app, context)

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from azure.identity import ClientSecretCredential
 from azure.mgmt.containerinstance.models import (
     Container,
     ContainerGroup,
@@ -46,6 +45,7 @@ from helpers import (
     wait_for,
 )
 from helpers.clients import make_clients
+from helpers.credentials import service_principal_credential
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -112,13 +112,12 @@ def subprocess_env(env: Mapping[str, str]) -> dict[str, str]:
 def admin_clients(info: Any):
     """SDK clients of the emulator's own (Contributor) principal: the referee for leftovers."""
     values = info_dict(info)
-    credential = ClientSecretCredential(
+    credential = service_principal_credential(
         values["tenant_id"],
         values["client_id"],
         values["client_secret"],
-        authority=values["authority_host"],
-        disable_instance_discovery=True,
-        connection_verify=values["ca_bundle"],
+        authority_host=values["authority_host"],
+        ca_bundle=values["ca_bundle"],
     )
     return make_clients(
         credential,
