@@ -12,7 +12,7 @@ from typing import Any
 
 from emulator.backend import images, lifecycle
 from emulator.backend.locations import normalize_location, region_list
-from emulator.backend.models import ContainerGroup, Operation, ResourceGroup
+from emulator.backend.models import ContainerGroup, Operation, ResourceGroup, requested_cores
 from emulator.backend.validation import (
     check_body,
     check_group_name,
@@ -403,7 +403,7 @@ class Cloud:
     def _check_quota(
         self, sub: Subscription, location: str, properties: dict, existing: ContainerGroup | None
     ) -> None:
-        requested = _cores(properties)
+        requested = requested_cores(properties)
         limit = self.config.quota_cores
         if sub.cores_by_location.get(location, 0.0) + requested <= limit - 1e-9:
             return  # under the quota even counting stopped groups and this one's old self
@@ -549,12 +549,6 @@ class Cloud:
                 "ContainerGroups": float(len(groups)),
                 "StandardCores": sum(cg.cores for cg in groups),
             }
-
-
-def _cores(properties: dict) -> float:
-    return float(
-        sum(c["properties"]["resources"]["requests"]["cpu"] for c in properties["containers"])
-    )
 
 
 def _container_spec(cg: ContainerGroup, container: str) -> dict:

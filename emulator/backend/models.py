@@ -71,20 +71,11 @@ class ContainerGroup:
     failure: tuple[str, str] | None = None  # (code, message) the provisioning ends with
     containers: dict[str, ContainerState] = field(default_factory=dict)
     group_events: list[Event] = field(default_factory=list)
-    # (properties, cores) of the last `cores` call: the quota sums every group on every create.
-    _cores: tuple[dict[str, Any], float] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
 
     @property
     def cores(self) -> float:
         """CPU cores the containers request (what the regional quota counts)."""
-        if self._cores is None or self._cores[0] is not self.properties:
-            requests = (
-                c["properties"]["resources"]["requests"] for c in self.properties["containers"]
-            )
-            self._cores = (self.properties, float(sum(r["cpu"] for r in requests)))
-        return self._cores[1]
+        return requested_cores(self.properties)
 
     @property
     def resource_id(self) -> str:
@@ -107,3 +98,10 @@ class Operation:
     status: str = "Pending"
     error: tuple[str, str] | None = None
     end_time: datetime | None = None
+
+
+def requested_cores(properties: dict[str, Any]) -> float:
+    """The CPU cores a group's containers request, from its (validated) properties."""
+    return float(
+        sum(c["properties"]["resources"]["requests"]["cpu"] for c in properties["containers"])
+    )
