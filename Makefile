@@ -6,10 +6,10 @@ NOTEBOOK := notebooks/01-manage-container-instances.ipynb
 
 .PHONY: setup tutorial run test lint bench
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml emulator/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e .
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e . -e ./emulator
 	touch $@
 
 setup: $(VENV)/.installed

@@ -12,10 +12,10 @@ import gc
 import random
 import tracemalloc
 
+from aci_emulator import Emulator, EmulatorConfig
 from bench import stats
 from bench.report import Result, Target
 from bench.sdk import Clients, connect, wire_group
-from emulator import Emulator, EmulatorConfig
 
 RG = "bench-scale"
 TARGET = 1.3

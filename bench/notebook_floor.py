@@ -25,7 +25,7 @@ FLOOR_SOURCE = (
     "import azure.identity\n"
     "import azure.mgmt.containerinstance\n"
     "import azure.mgmt.resource.resources\n"
-    "import emulator\n"
+    "import aci_emulator\n"
     "import helpers\n"
 )
 TARGET = 1.25

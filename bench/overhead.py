@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from aci_emulator import Emulator, EmulatorConfig
 from bench import stats
 from bench.report import Result, Target
 from bench.sdk import Clients, connect, tutorial_group, wire_group
 from bench.stub import Recorder, Stub
-from emulator import Emulator, EmulatorConfig
 
 RG = "bench-overhead"
 OTHERS = 5  # groups already in the subscription, so that list returns a realistic page

@@ -1,7 +1,7 @@
 """A minimal HTTPS stub: the emulator's HTTP stack with none of its logic.
 
-Same server as the emulator (`emulator.web.serving.TlsServer`: werkzeug's threaded server,
-TLS from a trustme CA made by `emulator.tls`), but a bare WSGI function that replays responses
+Same server as the emulator (`aci_emulator.web.serving.TlsServer`: werkzeug's threaded server,
+TLS from a trustme CA made by `aci_emulator.tls`), but a bare WSGI function that replays responses
 recorded from the emulator for the same calls: no routing table, no token check, no state, no
 rendering. What a client measures against it is the floor for this SDK, transport and server.
 
@@ -26,8 +26,8 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer
 
-from emulator.tls import make_server_tls
-from emulator.web.serving import TlsServer
+from aci_emulator.tls import make_server_tls
+from aci_emulator.web.serving import TlsServer
 
 # Headers the server sets itself; everything else recorded is replayed as is.
 HOP_BY_HOP = {"content-length", "date", "server", "connection", "transfer-encoding"}

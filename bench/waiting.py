@@ -16,10 +16,10 @@ from typing import Any
 
 from azure.core.polling import LROPoller
 
+from aci_emulator import Emulator, EmulatorConfig
 from bench import stats
 from bench.report import Result, Target
 from bench.sdk import Clients, connect, tutorial_group
-from emulator import Emulator, EmulatorConfig
 
 RG = "bench-waiting"
 TARGET_SECONDS = 2.0

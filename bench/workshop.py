@@ -1,6 +1,6 @@
 """A workshop on one server: N attendees run the tutorial's six activities at once.
 
-One `python -m emulator serve --port 0` subprocess; each attendee is a process (two cores and
+One `python -m aci_emulator serve --port 0` subprocess; each attendee is a process (two cores and
 the GIL make threads unrealistic) with its own credential and clients, forked from a fork
 server that has the SDK imported already. A barrier releases them together. Every HTTP request
 is timed by azure-core's per-call hooks. Baselines, same run: one attendee alone, and the same
@@ -178,7 +178,7 @@ def run(attendees: int, rounds: int) -> Result:
     ctx.set_forkserver_preload(["bench.workshop"])
     directory = Path(tempfile.mkdtemp(prefix="bench-workshop-"))
     emulator = Server(
-        [sys.executable, "-m", "emulator", "serve", "--port", "0"]
+        [sys.executable, "-m", "aci_emulator", "serve", "--port", "0"]
         + ["--quota-cores", str(QUOTA_CORES)],
         directory,
     )

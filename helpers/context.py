@@ -98,7 +98,7 @@ class AzureContext:
 
     @classmethod
     def _with_emulator(cls, settings: Settings) -> AzureContext:
-        from emulator import Emulator, EmulatorConfig  # only needed offline
+        from aci_emulator import Emulator, EmulatorConfig  # only needed offline
 
         emu = Emulator(EmulatorConfig())
         emu.start()

@@ -86,7 +86,7 @@ def az_executable() -> Path:
 
 @pytest.fixture(scope="session")
 def emulator_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    """`python -m emulator serve --port 0` in its own process, with its request log."""
+    """`python -m aci_emulator serve --port 0` in its own process, with its request log."""
     workdir = tmp_path_factory.mktemp("emulator-server")
     info_file = workdir / "info.json"
     log_path = workdir / "server.log"
@@ -95,7 +95,7 @@ def emulator_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulat
             [
                 sys.executable,
                 "-m",
-                "emulator",
+                "aci_emulator",
                 "serve",
                 "--port",
                 "0",

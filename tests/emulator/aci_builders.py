@@ -22,7 +22,7 @@ from azure.mgmt.containerinstance.models import (
 )
 from azure.mgmt.resource.resources import ResourceManagementClient
 
-from emulator import Emulator
+from aci_emulator import Emulator
 
 ARM_SCOPE = "https://management.azure.com/.default"
 ACI_API = "2023-05-01"

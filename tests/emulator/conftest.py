@@ -15,7 +15,7 @@ import pytest
 from aci_builders import OTHER_SUBSCRIPTION, OTHER_TENANT, Clients, Raw, clients_for, unique
 from azure.core.exceptions import ResourceNotFoundError
 
-from emulator import Emulator, EmulatorConfig
+from aci_emulator import Emulator, EmulatorConfig
 
 # A subscription of another tenant that the shared emulator also knows.
 

@@ -15,7 +15,7 @@ PER_THREAD = 5
 
 
 def test_parallel_creates_and_deletes_leave_a_consistent_state(emu, sdk, rg, caplog):
-    caplog.set_level(logging.ERROR, logger="emulator")
+    caplog.set_level(logging.ERROR, logger="aci_emulator")
     shared = rg
     own = {i: unique(f"rg-t{i}") for i in range(THREADS)}
     for name in own.values():
@@ -45,7 +45,7 @@ def test_parallel_creates_and_deletes_leave_a_consistent_state(emu, sdk, rg, cap
         with ThreadPoolExecutor(THREADS) as pool:
             results = list(pool.map(work, range(THREADS)))  # re-raises any thread's error
         # No request failed inside the emulator (the SDK would have retried a 500 silently).
-        assert [r.getMessage() for r in caplog.records if r.name.startswith("emulator")] == []
+        assert [r.getMessage() for r in caplog.records if r.name.startswith("aci_emulator")] == []
 
         expected_shared = set().union(*(r[shared] for r in results))
         listed_shared = [g.name for g in sdk.aci.container_groups.list_by_resource_group(shared)]

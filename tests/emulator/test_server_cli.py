@@ -1,4 +1,4 @@
-"""`python -m emulator serve` as a separate process, reached with nothing but its info file."""
+"""`python -m aci_emulator serve` as a separate process, reached with nothing but its info file."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from azure.identity import ClientSecretCredential
 from azure.mgmt.containerinstance import ContainerInstanceManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 
-from emulator.__main__ import build_config, cli_lines, parse_args
+from aci_emulator.__main__ import build_config, cli_lines, parse_args
 
 INFO_KEYS = {
     "arm_endpoint",
@@ -47,7 +47,16 @@ def read_info(path: Path, process: subprocess.Popen, timeout: float = 30.0) -> d
 def server(tmp_path):
     info_file = tmp_path / "emulator.json"
     process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "serve", "--port", "0", "--info-file", str(info_file)],
+        [
+            sys.executable,
+            "-m",
+            "aci_emulator",
+            "serve",
+            "--port",
+            "0",
+            "--info-file",
+            str(info_file),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

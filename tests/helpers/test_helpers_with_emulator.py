@@ -17,7 +17,7 @@ from azure.mgmt.containerinstance.models import (
 )
 from azure.mgmt.resource.resources.models import ResourceGroup
 
-from emulator import Emulator
+from aci_emulator import Emulator
 from helpers import (
     TutorialError,
     TutorialNames,

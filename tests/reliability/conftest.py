@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from reliability_kit import ARTIFACTS, REPORT, ROOT, EmulatorServer, ReliabilityReport
 
-from emulator import Emulator, EmulatorConfig
+from aci_emulator import Emulator, EmulatorConfig
 
 ARTIFACT_DIR = ARTIFACTS / "reliability"
 
@@ -49,7 +49,7 @@ def start_emulator() -> Iterator:
 
 @pytest.fixture(scope="module")
 def server(artifact_dir, tmp_path_factory, request) -> Iterator[EmulatorServer]:
-    """One `python -m emulator serve` process per test module."""
+    """One `python -m aci_emulator serve` process per test module."""
     name = Path(request.module.__file__).stem
     private = tmp_path_factory.mktemp(name)
     with EmulatorServer(private, artifact_dir / name) as running:

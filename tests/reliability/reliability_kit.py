@@ -328,7 +328,7 @@ SERVER_SECRETS: list[str] = []
 
 # -- an emulator server in its own process ------------------------------------------------------
 class EmulatorServer:
-    """`python -m emulator serve --port 0 --info-file F`, as a user starts it.
+    """`python -m aci_emulator serve --port 0 --info-file F`, as a user starts it.
 
     The info file and stdout hold the client secret (by design: they are the connection
     details), so they go to ``private_dir``; stderr (the request log with --verbose) goes to
@@ -542,7 +542,7 @@ class ReliabilityReport:
                 "",
                 "Complete tutorial runs (the six steps and the cleanup), each with its own helpers",
                 "context, credential and clients, released together against one",
-                f"`python -m emulator serve` process (started with `--quota-cores {CONCURRENCY_QUOTA}`,",
+                f"`python -m aci_emulator serve` process (started with `--quota-cores {CONCURRENCY_QUOTA}`,",
                 "except in the default-quota row). A run's time counts from step 1, after",
                 "connecting, to the end of its cleanup. In every row no two runs shared a name or",
                 "DNS label, no cleanup deleted another run's resources and nothing was left behind;",

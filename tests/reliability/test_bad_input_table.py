@@ -29,7 +29,7 @@ from azure.mgmt.containerinstance.models import (
 from azure.mgmt.resource.resources.models import ResourceGroup
 from reliability_kit import IMAGE, excerpt, tutorial_env, use_identity
 
-from emulator import Emulator, EmulatorConfig
+from aci_emulator import Emulator, EmulatorConfig
 from helpers import (
     ConfigurationError,
     InvalidNameError,

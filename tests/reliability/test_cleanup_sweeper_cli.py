@@ -2,7 +2,7 @@
 and deleted only with --yes; nothing untagged and no group the tutorial did not create is touched.
 
 The sweeper runs as its own process, configured as a user would (ACI_TUTORIAL_TARGET=azure and
-the server's details in the environment), against a `python -m emulator serve` process that
+the server's details in the environment), against a `python -m aci_emulator serve` process that
 holds what earlier runs and other people left. Ages are made testable with `created-at` tags in
 the past.
 """

@@ -33,7 +33,7 @@ from reliability_kit import (
     use_identity,
 )
 
-from emulator import Emulator, EmulatorConfig
+from aci_emulator import Emulator, EmulatorConfig
 from helpers import TutorialError
 
 CG_PATH = r"containerGroups/[^/]+$"

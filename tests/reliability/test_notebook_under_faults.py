@@ -119,7 +119,7 @@ def test_notebook_01_survives_transient_faults_and_cleans_up(
         "notebook 01",
         "all at once: 503 on list, dropped RG PUT, 429 ×2 on create, 500 on get, 500 on logs, "
         "429 on RG DELETE, +0.2 s latency ×5 (admin route `POST /_emulator/faults`)",
-        "notebook 01 run by nbclient against `python -m emulator serve`, ACI_TUTORIAL_TARGET=azure",
+        "notebook 01 run by nbclient against `python -m aci_emulator serve`, ACI_TUTORIAL_TARGET=azure",
         "every cell succeeds with no stderr; the cleanup cell deletes the resource group",
         f"{len(cells)} code cells ran, no error and no stderr output; all {len(FAULTS)} faults "
         "fired; cleanup cell: resource group deleted",
@@ -171,7 +171,7 @@ def test_notebook_01_keeps_a_pre_existing_group_and_what_else_it_holds(
         "notebook 01",
         "none; ACI_TUTORIAL_RESOURCE_GROUP names an existing group holding another team's "
         "container group",
-        "notebook 01 run by nbclient against `python -m emulator serve`",
+        "notebook 01 run by nbclient against `python -m aci_emulator serve`",
         "the group, its tags and the other container group survive the cleanup cell",
         "every cell succeeded; cleanup cell: own container group gone, resource group kept; "
         "'team-app' still Running, tags unchanged",

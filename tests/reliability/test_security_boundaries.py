@@ -29,8 +29,8 @@ from reliability_kit import (
 )
 from werkzeug.test import Client
 
-from emulator import Emulator, EmulatorConfig
-from emulator.web.app import ArmApplication
+from aci_emulator import Emulator, EmulatorConfig
+from aci_emulator.web.app import ArmApplication
 
 API_VERSIONS = {"aci": "2023-05-01", "resources": "2021-04-01", None: None}
 PARAMETERS = {

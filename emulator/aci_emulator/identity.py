@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from emulator.errors import ArmError
+from aci_emulator.errors import ArmError
 
 _KEYGEN = ThreadPoolExecutor(max_workers=1, thread_name_prefix="emulator-keygen")
 

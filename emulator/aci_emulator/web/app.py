@@ -13,16 +13,16 @@ from typing import Any
 
 from werkzeug import Request, Response
 
-from emulator.backend.cloud import Cloud, Subscription
-from emulator.config import EmulatorConfig
-from emulator.errors import ArmError, not_implemented
-from emulator.faults import FaultInjector
-from emulator.identity import Identity, VerifiedToken
-from emulator.web import routes_aci, routes_admin, routes_arm, routes_identity
-from emulator.web.responses import json_response
-from emulator.web.routing import Router
+from aci_emulator.backend.cloud import Cloud, Subscription
+from aci_emulator.config import EmulatorConfig
+from aci_emulator.errors import ArmError, not_implemented
+from aci_emulator.faults import FaultInjector
+from aci_emulator.identity import Identity, VerifiedToken
+from aci_emulator.web import routes_aci, routes_admin, routes_arm, routes_identity
+from aci_emulator.web.responses import json_response
+from aci_emulator.web.routing import Router
 
-log = logging.getLogger("emulator.requests")
+log = logging.getLogger("aci_emulator.requests")
 
 # api-versions each family of routes accepts (real published versions).
 ACI_VERSIONS = (

@@ -9,9 +9,9 @@ from urllib.parse import unquote
 
 from werkzeug import Response
 
-from emulator.identity import TokenRequestError
-from emulator.web.responses import json_response
-from emulator.web.routing import Router
+from aci_emulator.identity import TokenRequestError
+from aci_emulator.web.responses import json_response
+from aci_emulator.web.routing import Router
 
 
 def register(router: Router) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from emulator.backend import images
-from emulator.backend.models import ContainerGroup, ContainerState, Event
-from emulator.clock import Clock, iso
-from emulator.config import EmulatorConfig
+from aci_emulator.backend import images
+from aci_emulator.backend.models import ContainerGroup, ContainerState, Event
+from aci_emulator.clock import Clock, iso
+from aci_emulator.config import EmulatorConfig
 
 RESTART_BACKOFF_SECONDS = 10.0
 

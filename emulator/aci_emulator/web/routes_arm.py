@@ -6,12 +6,12 @@ import re
 
 from werkzeug import Response
 
-from emulator.backend.cloud import ACI
-from emulator.backend.locations import REGIONS
-from emulator.errors import ArmError
-from emulator.web import render
-from emulator.web.responses import empty_response, json_response, paged, retry_after
-from emulator.web.routing import Router
+from aci_emulator.backend.cloud import ACI
+from aci_emulator.backend.locations import REGIONS
+from aci_emulator.errors import ArmError
+from aci_emulator.web import render
+from aci_emulator.web.responses import empty_response, json_response, paged, retry_after
+from aci_emulator.web.routing import Router
 
 RG = "/subscriptions/{sub}/resourcegroups/{rg}"
 RG_WRITE = "Microsoft.Resources/subscriptions/resourceGroups/write"

@@ -1,4 +1,4 @@
-"""`python -m emulator serve`: run the emulator as a server until Ctrl-C or SIGTERM."""
+"""`python -m aci_emulator serve`: run the emulator as a server until Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
-from emulator.config import EmulatorConfig
-from emulator.server import Emulator, EmulatorInfo
+from aci_emulator.config import EmulatorConfig
+from aci_emulator.server import Emulator, EmulatorInfo
 
 
 def cli_lines(info: EmulatorInfo, config_dir: str = "$HOME/.azure-emulator") -> list[str]:
@@ -32,7 +32,7 @@ def cli_lines(info: EmulatorInfo, config_dir: str = "$HOME/.azure-emulator") -> 
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m aci_emulator", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve a local Azure subscription over HTTPS")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")

@@ -10,20 +10,20 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.backend import images, lifecycle
-from emulator.backend.locations import normalize_location, region_list
-from emulator.backend.models import ContainerGroup, Operation, ResourceGroup, requested_cores
-from emulator.backend.validation import (
+from aci_emulator.backend import images, lifecycle
+from aci_emulator.backend.locations import normalize_location, region_list
+from aci_emulator.backend.models import ContainerGroup, Operation, ResourceGroup, requested_cores
+from aci_emulator.backend.validation import (
     check_body,
     check_group_name,
     check_resource_group_name,
     format_number,
     validate_container_group,
 )
-from emulator.clock import Clock
-from emulator.config import EmulatorConfig
-from emulator.errors import ArmError, bad_request, resource_group_not_found, resource_not_found
-from emulator.faults import FaultInjector
+from aci_emulator.clock import Clock
+from aci_emulator.config import EmulatorConfig
+from aci_emulator.errors import ArmError, bad_request, resource_group_not_found, resource_not_found
+from aci_emulator.faults import FaultInjector
 
 ACI = "Microsoft.ContainerInstance"
 CG_TYPE = f"{ACI}/containerGroups"

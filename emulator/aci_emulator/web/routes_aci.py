@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from werkzeug import Response
 
-from emulator.backend.locations import REGIONS, normalize_location
-from emulator.clock import iso
-from emulator.errors import ArmError, not_implemented
-from emulator.web import render
-from emulator.web.responses import empty_response, json_response, paged, retry_after
-from emulator.web.routing import Router
+from aci_emulator.backend.locations import REGIONS, normalize_location
+from aci_emulator.clock import iso
+from aci_emulator.errors import ArmError, not_implemented
+from aci_emulator.web import render
+from aci_emulator.web.responses import empty_response, json_response, paged, retry_after
+from aci_emulator.web.routing import Router
 
 NS = "/providers/Microsoft.ContainerInstance"
 CG = "/subscriptions/{sub}/resourcegroups/{rg}" + NS + "/containerGroups/{name}"

@@ -9,16 +9,16 @@ import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from emulator.backend.cloud import Cloud
-from emulator.clock import Clock
-from emulator.config import EmulatorConfig
-from emulator.faults import FaultInjector
-from emulator.identity import Identity
-from emulator.tls import make_server_tls
-from emulator.web.app import ArmApplication
-from emulator.web.serving import TlsServer
+from aci_emulator.backend.cloud import Cloud
+from aci_emulator.clock import Clock
+from aci_emulator.config import EmulatorConfig
+from aci_emulator.faults import FaultInjector
+from aci_emulator.identity import Identity
+from aci_emulator.tls import make_server_tls
+from aci_emulator.web.app import ArmApplication
+from aci_emulator.web.serving import TlsServer
 
-log = logging.getLogger("emulator")
+log = logging.getLogger("aci_emulator")
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ import ipaddress
 
 from werkzeug import Response
 
-from emulator.errors import ArmError
-from emulator.faults import Fault
-from emulator.web.responses import empty_response, json_response
-from emulator.web.routing import Router
+from aci_emulator.errors import ArmError
+from aci_emulator.faults import Fault
+from aci_emulator.web.responses import empty_response, json_response
+from aci_emulator.web.routing import Router
 
 SETTABLE = {
     "kind",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from emulator.errors import ArmError, bad_request
+from aci_emulator.errors import ArmError, bad_request
 
 GROUP_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 CONTAINER_NAME = GROUP_NAME

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from emulator.backend import lifecycle
-from emulator.backend.models import ContainerGroup, Operation, ResourceGroup
-from emulator.clock import iso
+from aci_emulator.backend import lifecycle
+from aci_emulator.backend.models import ContainerGroup, Operation, ResourceGroup
+from aci_emulator.clock import iso
 
 
 def resource_group(rg: ResourceGroup) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
-log = logging.getLogger("emulator")
+log = logging.getLogger("aci_emulator")
 
 
 class _Handler(WSGIRequestHandler):

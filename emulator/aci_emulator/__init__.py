@@ -1,11 +1,11 @@
 """A local Azure subscription over HTTPS: Entra ID tokens, resource groups, Container Instances.
 
-from emulator import Emulator
+from aci_emulator import Emulator
 with Emulator() as emu:
     print(emu.info.arm_endpoint)
 """
 
-from emulator.config import EmulatorConfig
-from emulator.server import Emulator, EmulatorInfo
+from aci_emulator.config import EmulatorConfig
+from aci_emulator.server import Emulator, EmulatorInfo
 
 __all__ = ["Emulator", "EmulatorConfig", "EmulatorInfo"]
