@@ -346,7 +346,7 @@ class EmulatorServer:
         self.info: dict[str, str] = {}
 
     def start(self, timeout: float = 60.0) -> EmulatorServer:
-        command = [sys.executable, "-m", "emulator", "serve", "--port", "0"]
+        command = [sys.executable, "-m", "aci_emulator", "serve", "--port", "0"]
         command += ["--info-file", str(self.info_file), *self.args]
         with open(self.stdout_path, "w") as out, open(self.stderr_path, "w") as err:
             self.process = subprocess.Popen(
