@@ -6,11 +6,13 @@ consistent state; nothing here blocks, so the lock is held only for microseconds
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from aci_emulator.backend import images, lifecycle
+from aci_emulator.backend import images, lifecycle, schema
 from aci_emulator.backend.locations import normalize_location, region_list
 from aci_emulator.backend.models import ContainerGroup, Operation, ResourceGroup, requested_cores
 from aci_emulator.backend.validation import (
@@ -29,6 +31,10 @@ ACI = "Microsoft.ContainerInstance"
 CG_TYPE = f"{ACI}/containerGroups"
 # A redeploy may change these only by deleting and creating the group again.
 IMMUTABLE = ("osType", "restartPolicy", "sku")
+# Finished operations are kept for polling this long, and at most this many (our reading:
+# Azure documents no retention; a client polls an operation within seconds of starting it).
+OPERATION_RETENTION_SECONDS = 15 * 60.0
+MAX_FINISHED_OPERATIONS = 1000
 
 
 @dataclass
@@ -54,12 +60,13 @@ class Cloud:
         self.faults = faults
         self.lock = threading.RLock()
         self.subscriptions: dict[str, Subscription] = {}
+        # Operations clients poll, oldest first; finished ones expire (see _expire_operations).
         self.operations: dict[str, Operation] = {}
-        # Resource group deletes still running: checked on every request, so kept apart from
-        # `operations`, which grows with every create.
-        self._pending_rg_deletes: dict[str, Operation] = {}
+        # Resource group deletes still running, with the group instance each one deletes:
+        # checked on every request, so kept apart from `operations`.
+        self._pending_rg_deletes: dict[str, tuple[Operation, ResourceGroup]] = {}
         # A container group's operations, by its id (lower case): what its delete cancels.
-        self._operations_of: dict[str, list[Operation]] = {}
+        self._operations_of: dict[str, dict[str, Operation]] = {}
         self.dns_labels: dict[tuple[str, str], str] = {}
         self.add_subscription(
             config.subscription_id, config.tenant_id, "Local emulator subscription"
@@ -127,16 +134,15 @@ class Cloud:
         if not self._pending_rg_deletes:
             return
         mono = self.clock.monotonic()
-        for op in list(self._pending_rg_deletes.values()):
+        for op, rg in list(self._pending_rg_deletes.values()):
             if op.status == "Pending" and mono >= op.done_mono:
                 op.status, op.end_time = "Succeeded", self.clock.now()
                 del self._pending_rg_deletes[op.id]
-                sub_key, rg_key = (
-                    op.target_id.split("/")[2].lower(),
-                    op.target_id.split("/")[4].lower(),
-                )
-                if sub_key == sub.id.lower():
-                    sub.resource_groups.pop(rg_key, None)
+                owner = self.subscriptions.get(rg.subscription_id.lower())
+                # Only the instance this delete was for: a group re-created under the same
+                # name after it is another group.
+                if owner is not None and owner.resource_groups.get(rg.name.lower()) is rg:
+                    del owner.resource_groups[rg.name.lower()]
 
     def _rg(self, sub: Subscription, name: str) -> ResourceGroup:
         self._finish_deletes(sub)
@@ -158,7 +164,7 @@ class Cloud:
         self, sub: Subscription, name: str, body: dict[str, Any]
     ) -> tuple[ResourceGroup, bool]:
         check_resource_group_name(name)
-        check_body(body)
+        check_body(body, schema.RESOURCE_GROUP)
         raw_location = body.get("location")
         if not raw_location:
             raise bad_request(
@@ -207,7 +213,7 @@ class Cloud:
     def update_resource_group(
         self, sub: Subscription, name: str, body: dict[str, Any]
     ) -> ResourceGroup:
-        check_body(body)
+        check_body(body, schema.RESOURCE_GROUP)
         with self.lock:
             rg = self._rg(sub, name)
             if body.get("tags") is not None:
@@ -220,6 +226,8 @@ class Cloud:
         """Delete the group and everything in it; the returned operation tracks completion."""
         with self.lock:
             rg = self._rg(sub, name)
+            if rg.delete_operation is not None:  # already being deleted: the same operation
+                return rg.delete_operation
             for key in [k for k in sub.container_groups if k[0] == rg.name.lower()]:
                 self._forget_container_group(sub, sub.container_groups[key])
             rg.state = "Deleting"
@@ -231,8 +239,9 @@ class Cloud:
                 start_time=self.clock.now(),
                 done_mono=self.clock.monotonic() + self.config.resource_group_delete_seconds,
             )
-            self.operations[op.id] = op
-            self._pending_rg_deletes[op.id] = op
+            rg.delete_operation = op
+            self._add_operation(op)
+            self._pending_rg_deletes[op.id] = (op, rg)
             self._finish_deletes(sub)
             return op
 
@@ -293,8 +302,10 @@ class Cloud:
     def create_or_update_container_group(
         self, sub: Subscription, rg_name: str, name: str, body: dict[str, Any]
     ) -> tuple[ContainerGroup, bool, Operation]:
+        """Validate everything, build the new group aside, then store it in steps that cannot
+        fail: a request that fails at any point leaves the state as it was."""
         properties = validate_container_group(name, body)
-        raw_location = str(body["location"])
+        raw_location = body["location"]
         location = normalize_location(raw_location)
         if location is None:
             raise bad_request(
@@ -317,7 +328,7 @@ class Cloud:
             if existing is not None:
                 self._check_update(existing, properties, location)
             self._check_images(name, properties)
-            self._check_quota(sub, location, properties, existing)
+            self._require_cores(sub, location, requested_cores(properties), existing)
             label = (properties.get("ipAddress") or {}).get("dnsNameLabel")
             resource_id = (
                 f"/subscriptions/{sub.id}/resourceGroups/{rg.name}/providers/{CG_TYPE}/{name}"
@@ -330,12 +341,18 @@ class Cloud:
                         f"The DNS name label '{label}' in container group '{name}' not available. "
                         "Try using a different label.",
                     )
+            failures = self.faults.take("PUT", resource_id, ("provisioning",))
+            # The new group, built aside: an update works on a copy of the stored one.
             if existing is not None:
-                self._release_label(existing)
-                cg = existing
-                cg.properties, cg.location = properties, location
-                cg.tags = dict(body.get("tags") or {})
-                cg.provisioning_state = "Pending"
+                cg = dataclasses.replace(
+                    existing,
+                    properties=properties,
+                    location=location,
+                    tags=dict(body.get("tags") or {}),
+                    provisioning_state="Pending",
+                    containers=copy.deepcopy(existing.containers),
+                    group_events=list(existing.group_events),
+                )
             else:
                 cg = ContainerGroup(
                     subscription_id=sub.id,
@@ -349,19 +366,23 @@ class Cloud:
                     ip=None,
                     created=self.clock.now(),
                 )
-                sub.container_groups[key] = cg
-                sub.sorted_groups.clear()
+            if properties.get("ipAddress"):
+                cg.ip = cg.ip or self.clock.public_ip(resource_id)
+            cg.failure = (failures[0].code, failures[0].message) if failures else None
+            lifecycle.begin_run(cg, self.clock, self.config)
+            op = self._new_operation("create", cg)
+            # Storing: plain assignments from here on.
+            if existing is not None:
+                self._release_label(existing)
+            else:
                 sub.cores_by_location[location] = (
                     sub.cores_by_location.get(location, 0.0) + cg.cores
                 )
-            if properties.get("ipAddress"):
-                cg.ip = cg.ip or self.clock.public_ip(resource_id)
+            sub.container_groups[key] = cg
+            sub.sorted_groups.clear()
             if label:
                 self.dns_labels[(location, label)] = resource_id.lower()
-            failures = self.faults.take("PUT", resource_id, ("provisioning",))
-            cg.failure = (failures[0].code, failures[0].message) if failures else None
-            lifecycle.begin_run(cg, self.clock, self.config)
-            op = self._operation("create", cg)
+            self._add_operation(op)
             return cg, existing is None, op
 
     def _check_update(self, existing: ContainerGroup, properties: dict, location: str) -> None:
@@ -400,17 +421,18 @@ class Cloud:
                     "check the image and registry credential.",
                 )
 
-    def _check_quota(
-        self, sub: Subscription, location: str, properties: dict, existing: ContainerGroup | None
+    def _require_cores(
+        self, sub: Subscription, location: str, requested: float, group: ContainerGroup | None
     ) -> None:
-        requested = requested_cores(properties)
+        """The quota rule, for every path that makes a group use cores (create, update, start,
+        restart): the running groups of the region other than `group`, plus what is asked."""
         limit = self.config.quota_cores
         if sub.cores_by_location.get(location, 0.0) + requested <= limit - 1e-9:
             return  # under the quota even counting stopped groups and this one's old self
         usage = sum(
             cg.cores
             for cg in sub.container_groups.values()
-            if cg.location == location and cg is not existing and cg.phase != "stopped"
+            if cg.location == location and cg is not group and cg.phase != "stopped"
         )
         if usage + requested > limit:
             raise bad_request(
@@ -450,7 +472,7 @@ class Cloud:
         del sub.container_groups[(cg.resource_group.lower(), cg.name.lower())]
         sub.sorted_groups.clear()
         sub.cores_by_location[cg.location] -= cg.cores
-        for op in self._operations_of.pop(cg.resource_id.lower(), []):
+        for op in self._operations_of.pop(cg.resource_id.lower(), {}).values():
             if op.status == "Pending":
                 op.status, op.end_time = "Canceled", self.clock.now()
                 op.error = ("Canceled", f"The container group '{cg.name}' was deleted.")
@@ -464,12 +486,14 @@ class Cloud:
         with self.lock:
             self.require_registered(sub)
             cg = self._cg(sub, rg_name, name)
+            if cg.phase == "stopped":  # a stopped group uses no cores until it runs again
+                self._require_cores(sub, cg.location, cg.cores, cg)
             now = self.clock.now()
             for cname, state in cg.containers.items():
                 if state.state == "Running":
                     lifecycle.add_event(state.events, "Killing", f"Killing container {cname}", now)
             lifecycle.begin_run(cg, self.clock, self.config)
-            return self._operation("restart", cg)
+            return self._add_operation(self._new_operation("restart", cg))
 
     def stop(self, sub: Subscription, rg_name: str, name: str) -> None:
         with self.lock:
@@ -480,15 +504,13 @@ class Cloud:
         with self.lock:
             self.require_registered(sub)
             cg = self._cg(sub, rg_name, name)
-            if cg.phase != "stopped":
-                self._check_quota(sub, cg.location, {"containers": []}, None)
-            else:
-                self._check_quota(sub, cg.location, cg.properties, cg)
+            if cg.phase == "stopped":  # a stopped group uses no cores until it runs again
+                self._require_cores(sub, cg.location, cg.cores, cg)
             lifecycle.begin_run(cg, self.clock, self.config)
-            return self._operation("start", cg)
+            return self._add_operation(self._new_operation("start", cg))
 
-    def _operation(self, kind: str, cg: ContainerGroup) -> Operation:
-        op = Operation(
+    def _new_operation(self, kind: str, cg: ContainerGroup) -> Operation:
+        return Operation(
             id=self.clock.operation_id(kind, cg.resource_id),
             kind=kind,
             target_id=cg.resource_id,
@@ -497,9 +519,30 @@ class Cloud:
             done_mono=cg.ready_mono,
             error=cg.failure,
         )
+
+    def _add_operation(self, op: Operation) -> Operation:
+        self._expire_operations()
         self.operations[op.id] = op
-        self._operations_of.setdefault(cg.resource_id.lower(), []).append(op)
+        if op.kind != "delete-resource-group":
+            self._operations_of.setdefault(op.target_id.lower(), {})[op.id] = op
         return op
+
+    def _expire_operations(self) -> None:
+        """Forget the oldest operations once they are finished and either old or too many:
+        without this every create would be remembered for the life of the emulator."""
+        mono = self.clock.monotonic()
+        while self.operations:
+            op = next(iter(self.operations.values()))
+            finished = op.status != "Pending" or mono >= op.done_mono
+            old = mono >= op.done_mono + OPERATION_RETENTION_SECONDS
+            if not (finished and (old or len(self.operations) >= MAX_FINISHED_OPERATIONS)):
+                return  # oldest first: the ones behind it started later
+            del self.operations[op.id]
+            of_target = self._operations_of.get(op.target_id.lower())
+            if of_target is not None:
+                of_target.pop(op.id, None)
+                if not of_target:
+                    del self._operations_of[op.target_id.lower()]
 
     def container_operation(self, sub: Subscription, location: str, op_id: str) -> Operation:
         with self.lock:

@@ -51,6 +51,7 @@ class ResourceGroup:
     managed_by: str | None = None
     state: str = "Succeeded"  # Succeeded | Deleting
     created: datetime | None = None
+    delete_operation: Operation | None = None  # the one delete of this group instance
 
 
 @dataclass

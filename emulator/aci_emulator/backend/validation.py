@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from aci_emulator.backend import schema
 from aci_emulator.errors import ArmError, bad_request
 
 GROUP_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -32,6 +33,11 @@ DNS_SCOPES = ("Unsecure", "TenantReuse", "SubscriptionReuse", "ResourceGroupReus
 
 MAX_CPU_PER_CONTAINER = 4.0
 MAX_MEMORY_PER_CONTAINER = 16.0
+# Limits Azure enforces (sources in emulator/README.md, "Limits").
+MAX_CONTAINERS = 60  # per container group
+MAX_TAGS = 50  # per resource or resource group
+MAX_TAG_NAME = 512
+MAX_TAG_VALUE = 256
 
 
 def invalid_content(detail: str) -> ArmError:
@@ -69,7 +75,7 @@ def number(obj: dict[str, Any], key: str, path: str) -> float:
 
 
 def check_group_name(name: str) -> None:
-    if not (1 <= len(name) <= 63 and GROUP_NAME.match(name) and "--" not in name):
+    if not (1 <= len(name) <= 63 and GROUP_NAME.fullmatch(name) and "--" not in name):
         raise bad_request(
             "InvalidContainerGroupName",
             f"The container group name '{name}' is invalid. The container group name must contain "
@@ -79,7 +85,7 @@ def check_group_name(name: str) -> None:
 
 
 def check_resource_group_name(name: str) -> None:
-    if RESOURCE_GROUP_NAME.match(name) and not name.endswith("."):
+    if RESOURCE_GROUP_NAME.fullmatch(name) and not name.endswith("."):
         return
     if len(name) > 90:
         raise bad_request(
@@ -95,26 +101,54 @@ def check_resource_group_name(name: str) -> None:
     )
 
 
-def check_body(body: Any) -> None:
-    """A PUT or PATCH body must be a JSON object, its tags an object of strings."""
-    if not isinstance(body, dict):
-        raise invalid_content("The request body must be a JSON object")
-    tags = body.get("tags")
-    if tags is not None and not (
-        isinstance(tags, dict) and all(isinstance(v, str) for v in tags.values())
-    ):
-        raise invalid_content("Unexpected value for 'tags': an object of strings. Path 'tags'")
+def check_types(body: Any, shape: schema.Type) -> None:
+    """The whole body against the API's types, before any rule looks at a value."""
+    try:
+        schema.check(body, shape)
+    except schema.TypeMismatch as err:
+        raise invalid_content(str(err)) from err
+
+
+def check_body(body: Any, shape: schema.Type = schema.RESOURCE_UPDATE) -> None:
+    """A PUT or PATCH body of a resource (group): its types, then Azure's limits on tags."""
+    check_types(body, shape)
+    check_tags(body.get("tags") or {})
+
+
+def check_tags(tags: dict[str, str]) -> None:
+    if len(tags) > MAX_TAGS:
+        raise bad_request(
+            "InvalidTags",
+            f"Too many tags specified. Requested tag count - '{len(tags)}'. Maximum number of "
+            f"tags allowed - '{MAX_TAGS}'.",
+        )
+    for name, value in tags.items():
+        if not name.strip():
+            raise bad_request(
+                "InvalidTagName",
+                "The tag name must be non-null, non-empty and non-whitespace only. Please "
+                "provide an actual value.",
+            )
+        if len(name) > MAX_TAG_NAME:
+            raise bad_request(
+                "InvalidTagNameLength",
+                f"Tag name too large. Following tag name '{name[:40]}...' exceeded the maximum "
+                f"length. Maximum allowed length for tag name - '{MAX_TAG_NAME}' characters.",
+            )
+        if len(value) > MAX_TAG_VALUE:
+            raise bad_request(
+                "InvalidTagValueLength",
+                f"Tag value too large. Following tag value '{value[:40]}...' exceeded the "
+                f"maximum length. Maximum allowed length for tag value - '{MAX_TAG_VALUE}' "
+                "characters.",
+            )
 
 
 def validate_container_group(name: str, body: dict[str, Any]) -> dict[str, Any]:
     """Check a PUT body and return its properties with the service's defaults filled in."""
     check_group_name(name)
-    check_body(body)
-    try:
-        return _validate_container_group(name, body)
-    except (AttributeError, TypeError, ValueError) as err:
-        # A value of the wrong JSON type somewhere (a number for a list, a string for an object).
-        raise invalid_content(f"A value has the wrong type ({err})") from err
+    check_body(body, schema.CONTAINER_GROUP)  # from here on every value has its spec's type
+    return _validate_container_group(name, body)
 
 
 def _validate_container_group(name: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -124,6 +158,12 @@ def _validate_container_group(name: str, body: dict[str, Any]) -> dict[str, Any]
         raise invalid_content("Unexpected value for 'properties'. Path 'properties'")
     props = dict(props)
     containers = required(props, "containers", "properties")
+    if len(containers) > MAX_CONTAINERS:
+        raise bad_request(
+            "TooManyContainers",
+            f"The container group '{name}' has {len(containers)} containers. A container group "
+            f"may have at most {MAX_CONTAINERS} containers.",
+        )
     os_type = props.get("osType")
     if not isinstance(os_type, str) or os_type.lower() not in ("linux", "windows"):
         shown = "<null>" if os_type is None else os_type
@@ -147,7 +187,7 @@ def _validate_container_group(name: str, body: dict[str, Any]) -> dict[str, Any]
         props["ipAddress"] = _ip_address(name, props["ipAddress"], props["containers"])
     for volume in props.get("volumes") or []:
         vname = required(volume, "name", "properties.volumes")
-        if not (5 <= len(vname) <= 63 and VOLUME_NAME.match(vname)):
+        if not (5 <= len(vname) <= 63 and VOLUME_NAME.fullmatch(vname)):
             raise bad_request(
                 "InvalidVolumeName",
                 f"The volume name '{vname}' in container group '{name}' is invalid. The volume name "
@@ -161,7 +201,7 @@ def _container(group: str, container: dict[str, Any], index: int, init: bool = F
     kind = "initContainers" if init else "containers"
     path = f"properties.{kind}[{index}]"
     cname = required(container, "name", path)
-    if not (len(cname) <= 63 and CONTAINER_NAME.match(cname)):
+    if not (len(cname) <= 63 and CONTAINER_NAME.fullmatch(cname)):
         raise bad_request(
             "InvalidContainerName",
             f"The container name '{cname}' in container group '{group}' is invalid. The container "
@@ -170,7 +210,7 @@ def _container(group: str, container: dict[str, Any], index: int, init: bool = F
         )
     cprops = dict(required(container, "properties", path))
     image = required(cprops, "image", f"{path}.properties")
-    if not isinstance(image, str) or not IMAGE_REFERENCE.match(image):
+    if not isinstance(image, str) or not IMAGE_REFERENCE.fullmatch(image):
         raise bad_request(
             "InvalidImageName",
             f"The image name '{image}' of container '{cname}' in container group '{group}' is not "
@@ -253,7 +293,7 @@ def _port(group: str, port: dict[str, Any], path: str) -> dict[str, Any]:
 
 def _environment_variable(group: str, container: str, variable: dict[str, Any]) -> dict:
     vname = required(variable, "name", "environmentVariables")
-    if not ENV_NAME.match(vname):
+    if not ENV_NAME.fullmatch(vname):
         raise bad_request(
             "InvalidEnvironmentVariable",
             f"The environment variable name '{vname}' of container '{container}' in container "
@@ -287,7 +327,7 @@ def _ip_address(group: str, ip: dict[str, Any], containers: list[dict]) -> dict[
         )
     label = ip.get("dnsNameLabel")
     if label is not None:
-        if not (isinstance(label, str) and DNS_LABEL.match(label)):
+        if not (isinstance(label, str) and DNS_LABEL.fullmatch(label)):
             raise bad_request(
                 "InvalidDnsNameLabel",
                 f"The DNS name label '{label}' in container group '{group}' is invalid. It can "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import socket
@@ -18,7 +17,7 @@ from aci_emulator.config import EmulatorConfig
 from aci_emulator.errors import ArmError, not_implemented
 from aci_emulator.faults import FaultInjector
 from aci_emulator.identity import Identity, VerifiedToken
-from aci_emulator.web import routes_aci, routes_admin, routes_arm, routes_identity
+from aci_emulator.web import body, routes_aci, routes_admin, routes_arm, routes_identity
 from aci_emulator.web.responses import json_response
 from aci_emulator.web.routing import Router
 
@@ -71,17 +70,7 @@ class Ctx:
         return self.request.host_url.rstrip("/")
 
     def json(self) -> Any:
-        raw = self.request.get_data(as_text=True)
-        if not raw.strip():
-            return {}
-        try:
-            return json.loads(raw)
-        except ValueError as err:
-            raise ArmError(
-                400,
-                "InvalidRequestContent",
-                f"The request content was invalid and could not be deserialized: '{err}'.",
-            ) from err
+        return body.read_json(self.request)
 
 
 class ArmApplication:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from werkzeug import Response
+
+from aci_emulator.errors import ArmError
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -28,6 +32,21 @@ def retry_after(ctx: Any) -> dict[str, str]:
     return {} if seconds is None else {"Retry-After": str(seconds)}
 
 
+def top(ctx: Any) -> int:
+    """`$top`, ASCII digits only (`str.isdigit` also accepts '²'); absent: no limit."""
+    value = ctx.request.args.get("$top")
+    if value is None:
+        return sys.maxsize
+    if not re.fullmatch(r"[0-9]{1,9}", value):
+        raise ArmError(
+            400,
+            "InvalidQueryParameterValue",
+            "The OData query parameter '$top' has an invalid value. The value should be a "
+            f"positive integer. The provided value was '{value[:40]}'.",
+        )
+    return int(value)
+
+
 def paged(
     ctx: Any,
     items: list[Any],
@@ -42,8 +61,7 @@ def paged(
         start = max(0, int(ctx.request.args.get("$skipToken", "0")))
     except ValueError:
         start = 0
-    top = ctx.request.args.get("$top")
-    limit = min(len(items), int(top)) if top and top.isdigit() else len(items)
+    limit = min(len(items), top(ctx))
     end = min(start + page_size, limit)
     page = items[start:end]
     body: dict[str, Any] = {"value": render(page) if render else page}
