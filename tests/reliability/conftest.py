@@ -57,9 +57,8 @@ def server(artifact_dir, tmp_path_factory, request) -> Iterator[EmulatorServer]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if not any(
-        (REPORT.faults, REPORT.bad_input, REPORT.concurrency, REPORT.security, REPORT.sweeper)
-    ):
+    tables = (REPORT.faults, REPORT.bad_input, REPORT.concurrency, REPORT.security)
+    if not any((*tables, REPORT.sweeper, REPORT.hostile)):
         return  # the reliability tests did not run in this session
     text = REPORT.markdown()
     ARTIFACTS.mkdir(exist_ok=True)

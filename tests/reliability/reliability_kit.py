@@ -445,6 +445,7 @@ class ReliabilityReport:
     concurrency: list[tuple[str, ...]] = field(default_factory=list)
     security: list[tuple[str, ...]] = field(default_factory=list)
     sweeper: list[tuple[str, ...]] = field(default_factory=list)
+    hostile: list[tuple[str, ...]] = field(default_factory=list)
 
     def fault(
         self, kind: str, fault: str, where: str, expected: str, observed: str, leftovers: int
@@ -477,9 +478,21 @@ class ReliabilityReport:
     def check(self, what: str, scope: str, result: str) -> None:
         self.security.append((what, scope, result))
 
+    def hostile_client(self, attack: str, expected: str, observed: str) -> None:
+        self.hostile.append((attack, expected, observed))
+
     @property
     def complete(self) -> bool:
-        return all((self.faults, self.bad_input, self.concurrency, self.security, self.sweeper))
+        return all(
+            (
+                self.faults,
+                self.bad_input,
+                self.concurrency,
+                self.security,
+                self.sweeper,
+                self.hostile,
+            )
+        )
 
     def markdown(self) -> str:
         def table(headers: list[str], rows: list[tuple[str, ...]]) -> str:
@@ -566,6 +579,14 @@ class ReliabilityReport:
                 "## Security checks",
                 "",
                 table(["check", "scope", "result"], self.security),
+                "",
+                "## Hostile clients",
+                "",
+                "Requests no SDK would send, sent raw over HTTPS to an in-process emulator. Each is",
+                "refused before anything is stored (or, for lifecycle rules, leaves the state",
+                "consistent); afterwards the resource and both list routes still answer 200.",
+                "",
+                table(["attack", "expected", "observed"], self.hostile),
                 "",
             ]
         )
