@@ -100,7 +100,7 @@ class AzureContext:
     def _with_emulator(cls, settings: Settings) -> AzureContext:
         from aci_emulator import Emulator, EmulatorConfig  # only needed offline
 
-        emu = Emulator(EmulatorConfig())
+        emu = Emulator(EmulatorConfig.compressed_live())
         emu.start()
         try:
             info = emu.info

@@ -29,6 +29,9 @@ class EmulatorConfig:
     task_seconds: float = 0.0
     # Seconds a resource group delete stays in progress (its Location operation answers 202).
     resource_group_delete_seconds: float = 0.0
+    # Shown seconds per real second of a transition above: > 1 compresses a live-like timeline
+    # (event times and operation durations look live while the wait is short).
+    time_scale: float = 1.0
     # Retry-After sent on long-running responses; None sends none (as real ACI does).
     retry_after_seconds: int | None = 1
     # Standard cores per region a subscription may use (Azure's default is 10).
@@ -53,6 +56,26 @@ class EmulatorConfig:
             "resource_group_delete_seconds": 3.0,
             "retry_after_seconds": None,
             "deterministic": False,
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    @classmethod
+    def compressed_live(cls, **overrides: object) -> EmulatorConfig:
+        """Live ACI's sequence of states in about a second, with live-like times shown.
+
+        A create stays Pending (Pulling, Pulled, Started) before it runs, a run-once task runs
+        then terminates, a resource group delete answers 202 before it is gone; each takes
+        0.3 s here and shows as about 10 s, the time a small image takes live (Azure CLI
+        recording test_container_create.yaml: PUT at 11:42:57, Pulling 11:43:03, Pulled 11:43:05,
+        Started 11:43:06). No Retry-After, as live: the client's polling interval decides.
+        """
+        values: dict[str, object] = {
+            "provisioning_seconds": 0.3,
+            "task_seconds": 0.3,
+            "resource_group_delete_seconds": 0.3,
+            "time_scale": 32.0,
+            "retry_after_seconds": None,
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -47,7 +47,7 @@ class Emulator:
 
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config or EmulatorConfig()
-        self.clock = Clock(self.config.deterministic)
+        self.clock = Clock(self.config.deterministic, self.config.time_scale)
         self.faults = FaultInjector()
         self.cloud = Cloud(self.config, self.clock, self.faults)
         self._server: TlsServer | None = None

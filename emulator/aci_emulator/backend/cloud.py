@@ -136,6 +136,9 @@ class Cloud:
         mono = self.clock.monotonic()
         for op, rg in list(self._pending_rg_deletes.values()):
             if op.status == "Pending" and mono >= op.done_mono:
+                self.clock.reach(
+                    op.start_time + self.clock.shown(self.config.resource_group_delete_seconds)
+                )
                 op.status, op.end_time = "Succeeded", self.clock.now()
                 del self._pending_rg_deletes[op.id]
                 owner = self.subscriptions.get(rg.subscription_id.lower())
@@ -492,7 +495,7 @@ class Cloud:
             for cname, state in cg.containers.items():
                 if state.state == "Running":
                     lifecycle.add_event(state.events, "Killing", f"Killing container {cname}", now)
-            lifecycle.begin_run(cg, self.clock, self.config)
+            lifecycle.begin_run(cg, self.clock, self.config, restart=True)
             return self._add_operation(self._new_operation("restart", cg))
 
     def stop(self, sub: Subscription, rg_name: str, name: str) -> None:
@@ -556,22 +559,22 @@ class Cloud:
                     404, "OperationNotFound", f"The operation '{op_id}' could not be found."
                 )
             if op.status == "Pending" and self.clock.monotonic() >= op.done_mono:
-                op.status = "Failed" if op.error else "Succeeded"
-                op.end_time = self.clock.now()
                 rg_key, name = (
                     op.target_id.split("/")[4].lower(),
                     op.target_id.split("/")[-1].lower(),
                 )
                 cg = sub.container_groups.get((rg_key, name))
-                if cg is not None:
+                if cg is not None:  # first, so that it ends after what the group shows
                     lifecycle.advance(cg, self.clock, self.config)
+                op.status = "Failed" if op.error else "Succeeded"
+                op.end_time = self.clock.now()
             return op
 
     def logs(self, sub: Subscription, rg_name: str, name: str, container: str) -> list:
         with self.lock:
             self.require_registered(sub)
             cg = self._cg(sub, rg_name, name)
-            return lifecycle.log_lines(cg, _container_spec(cg, container))
+            return lifecycle.log_lines(cg, _container_spec(cg, container), self.clock, self.config)
 
     def container_exists(
         self, sub: Subscription, rg_name: str, name: str, container: str

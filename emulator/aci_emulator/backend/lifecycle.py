@@ -6,7 +6,7 @@ nothing runs in the background and the state is the same whoever asks.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aci_emulator.backend import images
 from aci_emulator.backend.models import ContainerGroup, ContainerState, Event
@@ -46,25 +46,37 @@ def _killed_since_started(state: ContainerState) -> bool:
     return "Killing" in latest and latest["Killing"] >= latest.get("Started", latest["Killing"])
 
 
-def begin_run(group: ContainerGroup, clock: Clock, config: EmulatorConfig) -> None:
+def begin_run(
+    group: ContainerGroup, clock: Clock, config: EmulatorConfig, *, restart: bool = False
+) -> None:
     """(Re)deploy the containers: they wait until provisioning completes.
 
     Running containers a redeploy replaces are killed first (a restart has already done so).
+    A restart restarts each container in place, so its restart count goes up and its previous
+    state is the run it killed; a start or a redeploy places new containers, counted from 0
+    (our reading of the REST spec's "the number of times that the container instance has been
+    restarted", as Kubernetes, which ACI's instance view mirrors, counts restarts in place).
     """
+    now = clock.now()
     group.phase = "provisioning"
+    group.run_began = now
     group.ready_mono = clock.monotonic() + config.provisioning_seconds
     old = group.containers
-    now = None
     for name, state in old.items():
         if state.state == "Running" and not _killed_since_started(state):
-            now = now or clock.now()
             add_event(state.events, "Killing", f"Killing container {name}", now)
     group.containers = {}
     for container in group.properties["containers"]:
         previous = old.get(container["name"])
-        group.containers[container["name"]] = ContainerState(
-            events=previous.events if previous else [],
-        )
+        fresh = ContainerState(events=previous.events if previous else [])
+        if restart and previous is not None and previous.start_time is not None:
+            fresh.restart_count = previous.restart_count + 1
+            fresh.previous = _state_wire(previous)
+            if previous.state == "Running":
+                fresh.previous.update(
+                    state="Terminated", detailStatus="Killed", finishTime=iso(now)
+                )
+        group.containers[container["name"]] = fresh
 
 
 def stop(group: ContainerGroup, clock: Clock) -> None:
@@ -86,24 +98,37 @@ def advance(group: ContainerGroup, clock: Clock, config: EmulatorConfig) -> None
         if group.failure:
             _fail(group, clock)
         else:
-            _start_containers(group, clock)
+            _start_containers(group, clock, config)
     if group.phase == "running":
         for container in group.properties["containers"]:
             _advance_container(group, container, clock, config, mono)
 
 
-def _start_containers(group: ContainerGroup, clock: Clock) -> None:
-    now = clock.now()
+# When, within a create's Pending time, each event happens (shares of it; Azure CLI recording
+# test_container_create.yaml: Pulling after 6 s of 9, Pulled and Created after 8, Started at 9).
+EVENT_SHARES = (("Pulling", 0.65), ("Pulled", 0.85), ("Created", 0.9), ("Started", 1.0))
+
+
+def _start_containers(group: ContainerGroup, clock: Clock, config: EmulatorConfig) -> None:
+    began = group.run_began or clock.now()
+    span = clock.shown(config.provisioning_seconds)
+    # A millisecond apart at least, so that they sort after a Killing of the run they replace
+    # even when provisioning is instant (ARM timestamps have milliseconds).
+    moments = {
+        name: began + span * share + timedelta(milliseconds=n + 1)
+        for n, (name, share) in enumerate(EVENT_SHARES)
+    }
     for container in group.properties["containers"]:
         state = group.containers[container["name"]]
-        image = container["properties"]["image"]
-        add_event(state.events, "Pulling", f'pulling image "{image}"', now)
-        add_event(state.events, "Pulled", f'Successfully pulled image "{image}"', now)
-        add_event(state.events, "Created", f"Created container {container['name']}", now)
-        add_event(state.events, "Started", f"Started container {container['name']}", now)
-        state.state, state.detail, state.start_time = "Running", "", now
+        image, name = container["properties"]["image"], container["name"]
+        add_event(state.events, "Pulling", f'pulling image "{image}"', moments["Pulling"])
+        add_event(state.events, "Pulled", f'Successfully pulled image "{image}"', moments["Pulled"])
+        add_event(state.events, "Created", f"Created container {name}", moments["Created"])
+        add_event(state.events, "Started", f"Started container {name}", moments["Started"])
+        state.state, state.detail, state.start_time = "Running", "", moments["Started"]
         state.finish_time, state.exit_code = None, None
         state.started_mono = group.ready_mono
+    clock.reach(moments["Started"])
     group.phase = "running"
     group.provisioning_state = "Succeeded"
 
@@ -131,7 +156,8 @@ def _advance_container(
     # Bounded: a run-once container under 'Always' restarts at most once per backoff period.
     for _ in range(100):
         if state.state == "Running" and mono >= state.started_mono + config.task_seconds:
-            now = clock.now()
+            now = (state.start_time or clock.now()) + clock.shown(config.task_seconds)
+            clock.reach(now)
             state.state, state.exit_code, state.finish_time = "Terminated", code, now
             state.detail = "Completed" if code == 0 else "Error"
             add_event(
@@ -150,7 +176,9 @@ def _advance_container(
         state.previous = _state_wire(state)
         state.restart_count += 1
         state.state, state.detail, state.exit_code, state.finish_time = "Running", "", None, None
-        state.start_time, state.started_mono = clock.now(), next_start
+        restarted = (state.finish_time or clock.now()) + clock.shown(RESTART_BACKOFF_SECONDS)
+        clock.reach(restarted)
+        state.start_time, state.started_mono = restarted, next_start
         add_event(
             state.events, "Started", f"Started container {container['name']}", state.start_time
         )
@@ -185,8 +213,18 @@ def container_state_wire(state: ContainerState) -> dict:
     return _state_wire(state)
 
 
-def log_lines(group: ContainerGroup, container: dict) -> list[tuple[datetime, str]]:
+def log_lines(
+    group: ContainerGroup, container: dict, clock: Clock, config: EmulatorConfig
+) -> list[tuple[datetime, str]]:
+    """The container's output, each line with its moment.
+
+    A compressed timeline treats reading the logs like waiting for them: the clock then shows
+    at least the moment of the last line, so that nothing shown later is earlier.
+    """
     state = group.containers.get(container["name"])
     if state is None or state.start_time is None:
         return []
-    return images.log_lines(container_run(group, container), state.start_time)
+    lines = images.log_lines(container_run(group, container), state.start_time)
+    if lines and config.time_scale > 1:
+        clock.reach(max(moment for moment, _ in lines))
+    return lines

@@ -69,6 +69,7 @@ class ContainerGroup:
     provisioning_state: str = "Pending"  # Pending | Succeeded | Failed
     phase: str = "provisioning"  # provisioning | running | stopped | failed
     ready_mono: float = 0.0
+    run_began: datetime | None = None  # shown time the current (re)deploy began
     failure: tuple[str, str] | None = None  # (code, message) the provisioning ends with
     containers: dict[str, ContainerState] = field(default_factory=dict)
     group_events: list[Event] = field(default_factory=list)
