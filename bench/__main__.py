@@ -1,6 +1,6 @@
 """`python -m bench`: run the benchmarks, print their figures, optionally write docs/benchmarks.md.
 
-python -m bench                          # everything (about six minutes here)
+python -m bench                          # everything (about ten minutes here)
 python -m bench --quick                  # fewer runs, smaller sizes, no test suite
 python -m bench --only overhead,list --sizes 100,1000
 python -m bench --write-docs             # and rewrite docs/benchmarks.md from this run
@@ -22,7 +22,7 @@ from bench import machine
 from bench.report import Result, write_docs
 
 ROOT = Path(__file__).resolve().parent.parent
-NAMES = ("notebook", "overhead", "list", "waiting", "workshop", "suite")
+NAMES = ("notebook", "overhead", "list", "waiting", "workshop", "suite", "soak")
 ALIASES = {"floor": "notebook", "scale": "list", "wait": "waiting", "tests": "suite"}
 
 
@@ -36,6 +36,8 @@ class Plan:
     run_sdk_default: bool
     attendees: int
     workshop_rounds: int
+    soak_cycles: int
+    soak_compare_cycles: int
 
 
 def plan_for(args: argparse.Namespace) -> Plan:
@@ -49,6 +51,8 @@ def plan_for(args: argparse.Namespace) -> Plan:
         run_sdk_default=not quick,
         attendees=args.attendees,
         workshop_rounds=1 if quick else 2,
+        soak_cycles=2_000 if quick else 10_000,
+        soak_compare_cycles=500 if quick else 2_000,
     )
     if args.sizes:
         plan.list_sizes = args.sizes
@@ -88,6 +92,11 @@ def benchmarks(plan: Plan) -> dict[str, Callable[[], Result]]:
 
         return workshop.run(plan.attendees, plan.workshop_rounds)
 
+    def soak() -> Result:
+        from bench import soak
+
+        return soak.run(plan.soak_cycles, plan.soak_compare_cycles)
+
     def suite() -> Result:
         from bench import suite_time
 
@@ -99,6 +108,7 @@ def benchmarks(plan: Plan) -> dict[str, Callable[[], Result]]:
         "list": list_scale,
         "waiting": waiting,
         "workshop": workshop,
+        "soak": soak,
         "suite": suite,
     }
 
