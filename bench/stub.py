@@ -1,6 +1,6 @@
 """A minimal HTTPS stub: the emulator's HTTP stack with none of its logic.
 
-Same server as the emulator (`aci_emulator.web.serving.TlsServer`: werkzeug's threaded server,
+Same server as the emulator (`aci_emulator.web.serving.TlsServer`: hypercorn with a2wsgi,
 TLS from a trustme CA made by `aci_emulator.tls`), but a bare WSGI function that replays responses
 recorded from the emulator for the same calls: no routing table, no token check, no state, no
 rendering. What a client measures against it is the floor for this SDK, transport and server.
@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-
-from werkzeug.serving import BaseWSGIServer
 
 from aci_emulator.tls import make_server_tls
 from aci_emulator.web.serving import TlsServer
@@ -106,8 +104,7 @@ class Stub:
         self._recorded = recorded
         self._source_base = source_base  # the emulator's address, rewritten in headers
         self._answers: dict[str, tuple[str, list[tuple[str, str]], list[bytes]]] = {}
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: TlsServer | None = None
         self._tmpdir: Path | None = None
         self.info: dict[str, str] = {}
 
@@ -126,10 +123,7 @@ class Stub:
             "client_id": "00000000-0000-4000-8000-0000000000cc",
             "client_secret": "stub-secret",
         }
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._server.start()
         return self.info
 
     def _prepare(self, base: str) -> None:
@@ -170,8 +164,7 @@ class Stub:
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             self._server = None
         if self._tmpdir is not None:
             shutil.rmtree(self._tmpdir, ignore_errors=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from aci_emulator.config import EmulatorConfig
 from aci_emulator.server import Emulator, EmulatorInfo
+from aci_emulator.web.serving import raise_descriptor_limit
 
 
 def cli_lines(info: EmulatorInfo, config_dir: str = "$HOME/.azure-emulator") -> list[str]:
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     config = build_config(args)
     if config.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {config.host}, reachable beyond this machine", file=sys.stderr)
+    raise_descriptor_limit()  # room for many idle clients before any is turned away
     emulator = Emulator(config)
     info = emulator.start()
     if args.info_file:

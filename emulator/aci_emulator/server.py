@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -51,7 +50,6 @@ class Emulator:
         self.faults = FaultInjector()
         self.cloud = Cloud(self.config, self.clock, self.faults)
         self._server: TlsServer | None = None
-        self._thread: threading.Thread | None = None
         self._tmpdir: Path | None = None
         self.info: EmulatorInfo | None = None
         self.identity: Identity | None = None
@@ -87,26 +85,15 @@ class Emulator:
             client_id=self.config.client_id,
             client_secret=self.config.client_secret,
         )
-        # A short poll interval: stop() waits for the serving loop to notice (default 0.5 s).
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.02},
-            name="aci-emulator",
-            daemon=True,
-        )
-        self._thread.start()
+        self._server.start()
         log.debug("emulator serving on %s", endpoint)
         return self.info
 
     def stop(self) -> None:
         if self._server is None:
             return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._server.stop()
         self._server = None
-        self._thread = None
         if self._tmpdir is not None:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
 

@@ -1,55 +1,325 @@
-"""Serving HTTPS: werkzeug's threaded WSGI server, tuned for many short ARM calls.
+"""Serving HTTPS: hypercorn on an asyncio loop in a background thread, the WSGI app through a2wsgi.
 
-Werkzeug's development server is the base; two things differ, each measured in bench/: the
-TLS handshake runs in the connection's own thread, not in the accept loop, and responses are
-sent without Nagle's delay. Werkzeug closes every connection after one request (its request
-loop drains the socket after each response), so each call pays a TLS handshake; keeping
-connections alive would mean replacing that loop.
+Chosen by measurement (bench/, docs/benchmarks.md) over werkzeug's development server, which
+gave each connection a thread of its own, never timed out, and closed every connection after one
+response. Here connections are kept alive (a client pays one TLS handshake, not one per call),
+every connection waits on one event loop rather than in a thread, so thousands of idle clients
+cost memory and not threads, and a connection is closed when its TLS handshake takes longer
+than `Limits.handshake_seconds` or it sends no request for `Limits.idle_seconds`. The WSGI
+application runs in a bounded pool of threads; requests beyond it wait on the loop.
+
+Past `Limits.max_connections` open connections, a new one evicts the oldest connection that
+never completed a request (a silent or slow client) instead of being starved of a descriptor.
 """
 
 from __future__ import annotations
 
-import _thread
+import asyncio
+import contextlib
 import logging
 import socket
 import ssl
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+from a2wsgi import WSGIMiddleware
+from hypercorn.app_wrappers import ASGIWrapper
+from hypercorn.asyncio.run import worker_serve
+from hypercorn.config import Config, Sockets
+from hypercorn.logging import Logger
 
-log = logging.getLogger("aci_emulator")
+from aci_emulator.web import strict_h11
+
+try:
+    import resource
+except ImportError:  # Windows: no descriptor limit to read or raise
+    resource = None  # type: ignore[assignment]
+
+log = logging.getLogger("aci_emulator.server")
+
+# The WSGI environ key of the request's client socket (the `drop` fault shuts it down).
+SOCKET_KEY = "aci_emulator.socket"
+# An unread request body is read and discarded up to these bounds (see _then_drain).
+DRAIN_BYTES = 64 * 1024 * 1024
+DRAIN_SECONDS = 10.0
 
 
-class _Handler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass  # the application logs each request once, uncoloured
+@dataclass(frozen=True)
+class Limits:
+    """How long a client may take, and how many may be served at once."""
 
-    def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002
-        log.debug(message, *args)  # never to stderr: a notebook cell would show it
+    handshake_seconds: float = 10.0  # TLS handshake
+    idle_seconds: float = 20.0  # no request: before the first one, and between two
+    read_seconds: float = 30.0  # one read while a request is being received
+    workers: int = 16  # requests the application handles at once; more wait their turn
+    max_connections: int = 0  # open at once; 0: from the process's file-descriptor limit
+    backlog: int = 1024
 
-    def handle(self) -> None:
-        # Headers and body are written separately: with Nagle's algorithm the body would wait
-        # for the client's delayed ACK, about 10 ms per request.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+def descriptor_budget() -> int:
+    """Connections the file-descriptor limit leaves room for (a margin kept for files)."""
+    if resource is None:
+        return 10_000
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return max(64, soft - 256) if soft != resource.RLIM_INFINITY else 1_000_000
+
+
+def raise_descriptor_limit() -> int:
+    """Raise this process's soft limit on open files to its hard limit; the new soft limit."""
+    if resource is None:
+        return descriptor_budget()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
         try:
-            self.connection.do_handshake()
-        except OSError as err:  # ssl.SSLError included: a client that is not speaking TLS
-            log.debug("TLS handshake with %s failed: %s", self.client_address, err)
-            return
-        super().handle()
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):
+            pass
+    return soft
 
 
-class TlsServer(ThreadedWSGIServer):
-    """A thread per connection; the accept loop does nothing but accept."""
+class _Connections:
+    """Open client connections by address, oldest first; which ones completed a request."""
 
-    def __init__(self, host: str, port: int, app: Any, context: ssl.SSLContext) -> None:
-        super().__init__(host, port, app, _Handler)
-        self.socket = context.wrap_socket(
-            self.socket, server_side=True, do_handshake_on_connect=False
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._open: OrderedDict[tuple, tuple[weakref.ref, float]] = OrderedDict()
+        self._served: set[tuple] = set()
+        self._lock = threading.Lock()
+        self.accepted = 0
+        self.evicted = 0
+
+    def add(self, conn: socket.socket, addr: tuple) -> None:
+        key = (addr[0], addr[1])
+        with self._lock:
+
+            def forget(ref: weakref.ref, key: tuple = key) -> None:
+                with self._lock:
+                    if self._open.get(key, (None,))[0] is ref:
+                        del self._open[key]
+                        self._served.discard(key)
+
+            self.accepted += 1
+            self._open[key] = (weakref.ref(conn, forget), time.monotonic())
+            self._served.discard(key)
+            over = len(self._open) - self.limit
+            victims = [k for k in self._open if k not in self._served][:over] if over > 0 else []
+        for victim in victims:  # outside the lock: shutting down is a system call
+            self._shutdown(victim)
+            self.evicted += 1
+
+    def served(self, key: tuple) -> None:
+        self._served.add(key)
+
+    def socket(self, key: tuple) -> socket.socket | None:
+        entry = self._open.get(key)
+        return entry[0]() if entry else None
+
+    def _shutdown(self, key: tuple) -> None:
+        sock = self.socket(key)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def shutdown_all(self) -> None:
+        for key in list(self._open):
+            self._shutdown(key)
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+
+def _then_drain(body: Iterable[bytes], stream: Any) -> Iterable[bytes]:
+    """The response, then whatever of the request body the application left unread.
+
+    A client sends its whole body before it reads the answer: a server that closes the
+    connection under an upload it refused (413, or an error before the body mattered) makes
+    the client see a reset instead of the answer. So the rest is read and discarded, within
+    bounds; past them the connection is closed.
+    """
+    try:
+        yield from body
+        deadline, left = time.monotonic() + DRAIN_SECONDS, DRAIN_BYTES
+        while left > 0 and time.monotonic() < deadline:
+            chunk = stream.read(min(left, 1 << 16))
+            if not chunk:
+                break
+            left -= len(chunk)
+    finally:
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+
+
+class _Listener(socket.socket):
+    """The listening socket; asyncio calls its accept(), which records each connection."""
+
+    connections: _Connections
+
+    def accept(self) -> tuple[socket.socket, Any]:
+        conn, addr = super().accept()
+        # Headers and body may be written separately: without this the body would wait for
+        # the client's delayed ACK (Nagle's algorithm), about 10 ms per request.
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.connections.add(conn, addr)
+        return conn, addr
+
+
+class _QuietLogger(Logger):
+    """Hypercorn's log lines, at debug level on our logger: never on a notebook's stderr."""
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(config)
+        self.access_logger = None
+        self.error_logger = None
+
+    async def critical(self, message: str, *args: Any, **kwargs: Any) -> None:
+        log.debug(message, *args)
+
+    error = warning = info = debug = critical
+
+    async def exception(self, message: str, *args: Any, **kwargs: Any) -> None:
+        log.debug(message, *args, exc_info=True)
+
+    async def access(self, *args: Any, **kwargs: Any) -> None:
+        pass  # the application logs each request once
+
+
+class _TlsConfig(Config):
+    """Hypercorn's configuration with an SSL context made elsewhere (see aci_emulator.tls)."""
+
+    strict_request_heads = True  # see aci_emulator.web.strict_h11
+
+    def __init__(self, context: ssl.SSLContext) -> None:
+        super().__init__()
+        self._context = context
+        strict_h11.install()
+
+    @property
+    def ssl_enabled(self) -> bool:
+        return True
+
+    def create_ssl_context(self) -> ssl.SSLContext:
+        return self._context
+
+
+class TlsServer:
+    """Serve a WSGI application over HTTPS on (host, port) until stop().
+
+    Bound in the constructor (so `port` is known at once); served by start() on a daemon thread.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        app: Callable[[dict, Callable], Iterable[bytes]],
+        context: ssl.SSLContext,
+        limits: Limits | None = None,
+    ) -> None:
+        self.limits = limits or Limits()
+        context.set_alpn_protocols(["http/1.1"])
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = _Listener(family, socket.SOCK_STREAM)
+        try:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and host == "::":
+                listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+            listener.bind((host, port))
+            listener.listen(self.limits.backlog)
+        except OSError:
+            listener.close()
+            raise
+        listener.setblocking(False)
+        self.connections = listener.connections = _Connections(
+            self.limits.max_connections or descriptor_budget()
         )
-        self.ssl_context = context
+        self._listener = listener
+        self.port: int = listener.getsockname()[1]
+        self._wsgi = app
+        self._wsgi_middleware = WSGIMiddleware(self._with_socket, workers=self.limits.workers)
+        self._config = _TlsConfig(context)
+        self._config.logger_class = _QuietLogger
+        self._config.keep_alive_timeout = self.limits.idle_seconds
+        self._config.ssl_handshake_timeout = self.limits.handshake_seconds
+        self._config.read_timeout = self.limits.read_seconds
+        self._config.backlog = self.limits.backlog
+        self._config.graceful_timeout = 1.0
+        self._config.include_server_header = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
 
-    def process_request(self, request: Any, client_address: Any) -> None:
-        # Not threading.Thread.start(), which waits until the thread runs: under load the
-        # accept loop spent most of its time there. (Werkzeug's threads are never joined either.)
-        _thread.start_new_thread(self.process_request_thread, (request, client_address))
+    async def _asgi(self, scope: dict, receive: Callable, send: Callable) -> None:
+        async def receive_or_raise() -> dict:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                # a2wsgi would take it for the end of the body, and the application would act
+                # on a body cut short (by the client, or by a framing error answered already).
+                raise ConnectionResetError("the client disconnected before its body ended")
+            return message
+
+        await self._wsgi_middleware(scope, receive_or_raise, send)
+
+    def _with_socket(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        key = (environ.get("REMOTE_ADDR", ""), int(environ.get("REMOTE_PORT") or 0))
+        self.connections.served(key)
+        environ[SOCKET_KEY] = self.connections.socket(key)
+        # The body stream ends with the request (chunked included): werkzeug then reads a
+        # body that has no Content-Length instead of taking it as empty.
+        environ["wsgi.input_terminated"] = True
+        return _then_drain(self._wsgi(environ, start_response), environ["wsgi.input"])
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="aci-emulator", daemon=True)
+        self._thread.start()
+        self._ready.wait(timeout=30)
+
+    def _run(self) -> None:
+        loop = self._loop = asyncio.new_event_loop()
+        # Whatever the loop reports (a client that vanished mid-handshake, descriptors running
+        # out) goes to the debug log: the default handler would print on a notebook's stderr.
+        loop.set_exception_handler(lambda _, context: log.debug("%s", context.get("message")))
+        try:
+            loop.run_until_complete(self._serve())
+        finally:
+            loop.close()
+
+    async def _serve(self) -> None:
+        self._stopping = asyncio.Event()
+        ready = self._ready
+
+        async def stopping() -> None:
+            ready.set()
+            assert self._stopping is not None
+            await self._stopping.wait()
+            # In-flight and half-open connections end now: stop() must not wait for them.
+            self.connections.shutdown_all()
+
+        sockets = Sockets(secure_sockets=[self._listener], insecure_sockets=[], quic_sockets=[])
+        try:
+            await worker_serve(
+                ASGIWrapper(self._asgi),
+                self._config,
+                sockets=sockets,
+                shutdown_trigger=stopping,
+            )
+        finally:
+            ready.set()
+
+    def stop(self) -> None:
+        """Stop serving, close every connection, release the port."""
+        if self._loop is not None and self._stopping is not None and not self._loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop may have ended already
+                self._loop.call_soon_threadsafe(self._stopping.set)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._wsgi_middleware.executor.shutdown(wait=False)
+        self._listener.close()
