@@ -549,20 +549,24 @@ def test_a_failure_between_validation_and_storage_changes_nothing(start_emulator
         raise RuntimeError("injected between validation and storage")
 
     monkeypatch.setattr(lifecycle, "begin_run", broken)
+    monkeypatch.setattr(lifecycle, "stop", broken)
     new = wire.call("PUT", wire.cg("atomic", "new"), group(tags={"v": "1"}))
     update = wire.call("PUT", wire.cg("atomic", "kept"), group(tags={"v": "2"}))
+    restart = wire.call("POST", wire.cg("atomic", "kept") + "/restart")
+    stop = wire.call("POST", wire.cg("atomic", "kept") + "/stop")
     monkeypatch.undo()
 
     observed = [
         refused(r, 500, "InternalServerError", "failed to process the request")
-        for r in (new, update)
+        for r in (new, update, restart, stop)
     ]
     assert wire.call("GET", wire.cg("atomic", "new")).status_code == 404
     assert wire.call("GET", wire.cg("atomic", "kept")).json() == before
     assert wire.lists("atomic") == ["kept"]
     assert wire.usage() == 1
     REPORT.hostile_client(
-        "an exception injected between validation and storage (a create, an update)",
+        "an exception injected between validation and storage (a create, an update, a "
+        "restart, a stop)",
         "ARM's 500 envelope; state as it was",
         f"{', '.join(observed)}; new group 404, updated group unchanged, usage 1",
     )

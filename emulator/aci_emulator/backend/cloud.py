@@ -231,9 +231,6 @@ class Cloud:
             rg = self._rg(sub, name)
             if rg.delete_operation is not None:  # already being deleted: the same operation
                 return rg.delete_operation
-            for key in [k for k in sub.container_groups if k[0] == rg.name.lower()]:
-                self._forget_container_group(sub, sub.container_groups[key])
-            rg.state = "Deleting"
             op = Operation(
                 id=self.clock.operation_id("rg-delete", sub.id, rg.name),
                 kind="delete-resource-group",
@@ -242,6 +239,9 @@ class Cloud:
                 start_time=self.clock.now(),
                 done_mono=self.clock.monotonic() + self.config.resource_group_delete_seconds,
             )
+            for key in [k for k in sub.container_groups if k[0] == rg.name.lower()]:
+                self._forget_container_group(sub, sub.container_groups[key])
+            rg.state = "Deleting"
             rg.delete_operation = op
             self._add_operation(op)
             self._pending_rg_deletes[op.id] = (op, rg)
@@ -347,15 +347,10 @@ class Cloud:
             failures = self.faults.take("PUT", resource_id, ("provisioning",))
             # The new group, built aside: an update works on a copy of the stored one.
             if existing is not None:
-                cg = dataclasses.replace(
-                    existing,
-                    properties=properties,
-                    location=location,
-                    tags=dict(body.get("tags") or {}),
-                    provisioning_state="Pending",
-                    containers=copy.deepcopy(existing.containers),
-                    group_events=list(existing.group_events),
-                )
+                cg = self._copy(existing)
+                cg.properties, cg.location = properties, location
+                cg.tags = dict(body.get("tags") or {})
+                cg.provisioning_state = "Pending"
             else:
                 cg = ContainerGroup(
                     subscription_id=sub.id,
@@ -381,8 +376,7 @@ class Cloud:
                 sub.cores_by_location[location] = (
                     sub.cores_by_location.get(location, 0.0) + cg.cores
                 )
-            sub.container_groups[key] = cg
-            sub.sorted_groups.clear()
+            self._store(sub, cg)
             if label:
                 self.dns_labels[(location, label)] = resource_id.lower()
             self._add_operation(op)
@@ -491,17 +485,22 @@ class Cloud:
             cg = self._cg(sub, rg_name, name)
             if cg.phase == "stopped":  # a stopped group uses no cores until it runs again
                 self._require_cores(sub, cg.location, cg.cores, cg)
+            cg = self._copy(cg)
             now = self.clock.now()
             for cname, state in cg.containers.items():
                 if state.state == "Running":
                     lifecycle.add_event(state.events, "Killing", f"Killing container {cname}", now)
             lifecycle.begin_run(cg, self.clock, self.config, restart=True)
-            return self._add_operation(self._new_operation("restart", cg))
+            op = self._new_operation("restart", cg)
+            self._store(sub, cg)
+            return self._add_operation(op)
 
     def stop(self, sub: Subscription, rg_name: str, name: str) -> None:
         with self.lock:
             self.require_registered(sub)
-            lifecycle.stop(self._cg(sub, rg_name, name), self.clock)
+            cg = self._copy(self._cg(sub, rg_name, name))
+            lifecycle.stop(cg, self.clock)
+            self._store(sub, cg)
 
     def start(self, sub: Subscription, rg_name: str, name: str) -> Operation:
         with self.lock:
@@ -509,8 +508,23 @@ class Cloud:
             cg = self._cg(sub, rg_name, name)
             if cg.phase == "stopped":  # a stopped group uses no cores until it runs again
                 self._require_cores(sub, cg.location, cg.cores, cg)
+            cg = self._copy(cg)
             lifecycle.begin_run(cg, self.clock, self.config)
-            return self._add_operation(self._new_operation("start", cg))
+            op = self._new_operation("start", cg)
+            self._store(sub, cg)
+            return self._add_operation(op)
+
+    @staticmethod
+    def _copy(cg: ContainerGroup) -> ContainerGroup:
+        """A copy to change: what a request changes is stored only once nothing can fail."""
+        return dataclasses.replace(
+            cg, containers=copy.deepcopy(cg.containers), group_events=list(cg.group_events)
+        )
+
+    @staticmethod
+    def _store(sub: Subscription, cg: ContainerGroup) -> None:
+        sub.container_groups[(cg.resource_group.lower(), cg.name.lower())] = cg
+        sub.sorted_groups.clear()
 
     def _new_operation(self, kind: str, cg: ContainerGroup) -> Operation:
         return Operation(
