@@ -15,7 +15,9 @@ limit and for names) is our reading.
 
 from __future__ import annotations
 
+import copy
 import json
+import random
 import socket
 import ssl
 import time
@@ -192,6 +194,12 @@ def _body_cases() -> dict[str, tuple[Callable[[], dict | str], int, str, str]]:
             "InvalidRequestContent",
             "for 'azureFile': expected an object. Path 'properties.volumes[0].azureFile'",
         ),
+        "a null container in `containers`": (
+            lambda: group(container(), None),
+            400,
+            "InvalidRequestContent",
+            "expected an object. Path 'properties.containers[1]'",
+        ),
         "`cpu` NaN": (
             lambda: raw_json(group(container(cpu=1.25)), "1.25", "NaN"),
             400,
@@ -349,6 +357,96 @@ def test_azure_limits_themselves_are_accepted(wire, rg):
         "name with a 256-character value",
         "201, stored and listed",
         f"{response.status_code}; GET 200 with 60 containers and 50 tags; both lists 200",
+    )
+
+
+def test_null_properties_are_stored_as_absent(wire, rg):
+    body = group(volumes=[{"name": "share1", "azureFile": None, "emptyDir": {}}], priority=None)
+
+    response = wire.call("PUT", wire.cg(rg, "with-nulls"), body)
+
+    assert response.status_code == 201, response.text[:500]
+    got = wire.call("GET", wire.cg(rg, "with-nulls")).json()["properties"]
+    assert got["volumes"] == [{"name": "share1", "emptyDir": {}}]
+    assert got["priority"] == "Regular"
+    assert "with-nulls" in wire.lists(rg)
+    assert wire.call("DELETE", wire.cg(rg, "with-nulls")).status_code == 200
+    REPORT.hostile_client(
+        "container group PUT with `volumes[].azureFile: null` and `priority: null`",
+        "201, nulls stored as absent; GET, lists and DELETE answer",
+        "201; GET 200 without the nulls (priority defaulted); both lists 200; DELETE 200",
+    )
+
+
+# Values of every JSON type, put at random places of a full body.
+ODD_VALUES = ["", "\n", 0, -1, 1.5, 10**30, True, None, [], {}, [1], {"a": 1}, [None], "a" * 300]
+
+
+def full_body() -> dict:
+    app = container(
+        ports=[{"port": 80}],
+        command=["echo", "hi"],
+        environmentVariables=[{"name": "A", "value": "1"}, {"name": "B", "secureValue": "s"}],
+        volumeMounts=[{"name": "share1", "mountPath": "/m"}],
+        livenessProbe={"httpGet": {"port": 80, "path": "/"}, "periodSeconds": 5},
+    )
+    return {
+        **group(
+            app,
+            ipAddress={"type": "Public", "ports": [{"port": 80}]},
+            initContainers=[{"name": "init", "properties": {"image": IMAGE, "command": ["true"]}}],
+            imageRegistryCredentials=[{"server": "r.azurecr.io", "username": "u", "password": "p"}],
+            volumes=[
+                {"name": "share1", "azureFile": {"shareName": "s", "storageAccountName": "a"}},
+                {"name": "secret1", "secret": {"k": "dg=="}},
+                {"name": "git01", "gitRepo": {"repository": "https://example.com/r.git"}},
+            ],
+        ),
+        "tags": {"t": "v"},
+        "identity": {"type": "SystemAssigned"},
+        "zones": ["1"],
+    }
+
+
+def places(value: Any, path: tuple = ()) -> Iterator[tuple]:
+    yield path
+    if isinstance(value, (dict, list)):
+        children = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, child in children:
+            yield from places(child, (*path, key))
+
+
+def test_values_of_any_type_anywhere_never_answer_500(wire, rg):
+    rnd = random.Random(20261129)  # reproducible
+    spots = list(places(full_body()))[1:]
+    answers: dict[int, int] = {}
+    for n in range(150):
+        body = full_body()
+        for spot in rnd.sample(spots, rnd.randint(1, 3)):
+            target = body
+            try:
+                for key in spot[:-1]:
+                    target = target[key]
+                target[spot[-1]] = copy.deepcopy(rnd.choice(ODD_VALUES))
+            except (KeyError, IndexError, TypeError):
+                continue  # an earlier change removed this place
+        name = f"mutant-{n}"
+        response = wire.call("PUT", wire.cg(rg, name), body)
+        answers[response.status_code] = answers.get(response.status_code, 0) + 1
+        assert response.status_code < 500, (response.text[:300], body)
+        if response.status_code < 300:
+            assert wire.call("GET", wire.cg(rg, name)).status_code == 200, body
+            assert wire.call("POST", wire.cg(rg, name) + "/restart").status_code == 204, body
+            assert wire.call("DELETE", wire.cg(rg, name)).status_code == 200, body
+        else:
+            assert wire.call("GET", wire.cg(rg, name)).status_code == 404, body
+    wire.lists(rg)
+    REPORT.hostile_client(
+        "150 container group PUTs, each with 1–3 values of a random JSON type at random places "
+        "of a full body (seeded)",
+        "no 500; what is stored renders, restarts and deletes",
+        ", ".join(f"{count}× {status}" for status, count in sorted(answers.items()))
+        + "; both lists 200",
     )
 
 

@@ -192,12 +192,28 @@ def check(body: Any, shape: Type) -> None:
         elif isinstance(kind, Arr):
             _require(isinstance(value, list), value, "an array", key, path)
             for i, item in enumerate(value):
+                expected = (
+                    _EXPECTED.get(kind.item, "an object")
+                    if isinstance(kind.item, str)
+                    else "an object"
+                )
+                _require(item is not None, item, expected, key, f"{path}[{i}]")
                 stack.append((item, kind.item, key, f"{path}[{i}]"))
         elif not _scalar_ok(value, kind):
             if kind in (NUMBER, INTEGER) and not isinstance(value, (dict, list)):
                 what = "a number" if kind == NUMBER else "an integer"
                 raise TypeMismatch(f"Could not convert '{_shown(value)}' to {what}. Path '{path}'")
             _require(False, value, _EXPECTED[kind], key, path)
+
+
+def without_nulls(value: Any) -> Any:
+    """The body without its null properties: what the service's typed model keeps of it (a
+    null is an absent property, and is not echoed)."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
 
 
 def _scalar_ok(value: Any, kind: str) -> bool:

@@ -148,7 +148,7 @@ def validate_container_group(name: str, body: dict[str, Any]) -> dict[str, Any]:
     """Check a PUT body and return its properties with the service's defaults filled in."""
     check_group_name(name)
     check_body(body, schema.CONTAINER_GROUP)  # from here on every value has its spec's type
-    return _validate_container_group(name, body)
+    return _validate_container_group(name, schema.without_nulls(body))
 
 
 def _validate_container_group(name: str, body: dict[str, Any]) -> dict[str, Any]:
