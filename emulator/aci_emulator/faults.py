@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 KINDS = ("status", "latency", "drop", "provisioning")
+HTTP_METHODS = ("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE")
+MAX_LATENCY_SECONDS = 300.0  # beyond it a client gives up long before the fault ends
 STATUS_CODES = {
     429: (
         "SubscriptionRequestsThrottled",
@@ -59,15 +61,46 @@ class Fault:
     _rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # Every option is checked before the fault exists: a bad one would otherwise surface
+        # later, as an error in every request the fault matches.
+        for name in ("kind", "method", "path", "code", "message"):
+            _check(isinstance(getattr(self, name), str), f"'{name}' must be a string.")
+        for name, optional in (("times", True), ("seed", False), ("status", False)):
+            value = getattr(self, name)
+            _check(
+                (optional and value is None) or _is_int(value),
+                f"'{name}' must be a whole number{' or null' if optional else ''}.",
+            )
+        for name, optional in (("probability", False), ("retry_after", True), ("seconds", False)):
+            value = getattr(self, name)
+            _check(
+                (optional and value is None) or _is_number(value),
+                f"'{name}' must be a number{' or null' if optional else ''}.",
+            )
         if self.kind not in KINDS:
             raise ValueError(f"Unknown fault kind '{self.kind}'; use one of {', '.join(KINDS)}.")
         if self.kind == "status" and self.status not in STATUS_CODES:
             raise ValueError(
                 f"Status {self.status} is not injectable; use one of {sorted(STATUS_CODES)}."
             )
-        if not 0.0 <= self.probability <= 1.0:
-            raise ValueError("probability must be between 0 and 1.")
-        re.compile(self.path)
+        _check(self.times is None or self.times >= 1, "'times' must be at least 1, or null.")
+        _check(0.0 <= self.probability <= 1.0, "'probability' must be between 0 and 1.")
+        _check(
+            0.0 <= self.seconds <= MAX_LATENCY_SECONDS,
+            f"'seconds' must be between 0 and {MAX_LATENCY_SECONDS}.",
+        )
+        _check(
+            self.retry_after is None or 0.0 <= self.retry_after <= MAX_LATENCY_SECONDS,
+            f"'retry_after' must be between 0 and {MAX_LATENCY_SECONDS}, or null.",
+        )
+        _check(
+            self.method == "*" or self.method.upper() in HTTP_METHODS,
+            f"'method' must be '*' or one of {', '.join(HTTP_METHODS)}.",
+        )
+        try:
+            re.compile(self.path)
+        except re.error as err:
+            raise ValueError(f"'path' is not a valid regular expression: {err}.") from err
         self._rng = random.Random(self.seed)
 
     def matches(self, method: str, path: str) -> bool:
@@ -86,6 +119,19 @@ class Fault:
         if self.status in (429, 503) and self.retry_after is not None:
             headers["Retry-After"] = f"{self.retry_after:g}"
         return self.status, code, template.format(retry=f"{retry:g}"), headers
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
 
 
 class FaultInjector:

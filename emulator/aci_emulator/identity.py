@@ -203,12 +203,13 @@ class Identity:
     def _decode(self, token: str) -> dict:
         """The claims of a token signed by this authority for ARM (expiry is checked apart)."""
         try:
-            return jwt.decode(
+            claims = jwt.decode(
                 token,
                 self._key.public_key(),
                 algorithms=["RS256"],
                 audience=self.audiences(),
-                options={"verify_exp": False, "require": ["exp", "tid", "oid", "aud"]},
+                issuer=self.issuer,
+                options={"verify_exp": False, "require": ["exp", "tid", "oid", "aud", "iss"]},
             )
         except jwt.InvalidAudienceError as err:
             raise ArmError(
@@ -216,13 +217,34 @@ class Identity:
                 "InvalidAuthenticationToken",
                 "The access token is invalid: its audience is not Azure Resource Manager.",
             ) from err
-        except jwt.PyJWTError as err:
+        except jwt.InvalidIssuerError as err:  # signed by this authority, for another issuer
+            issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
+            raise ArmError(
+                401,
+                "InvalidAuthenticationTokenTenant",
+                f"The access token is from the wrong issuer '{issuer}'. It must match the tenant "
+                f"'{self.issuer}' associated with this subscription. Please use the authority "
+                f"(URL) 'https://login.windows.net/{self.tenant_id}' to get the token.",
+            ) from err
+        except (jwt.PyJWTError, TypeError) as err:  # TypeError: an 'iss' that is no string
             raise ArmError(
                 401,
                 "InvalidAuthenticationToken",
                 "The access token is invalid: it could not be validated (malformed, or not signed "
                 "by this authority).",
             ) from err
+        # Signed by this authority yet malformed (only someone holding its key can make one):
+        # each claim used later must have its type, or a request would fail with a 500.
+        numbers = all(_is_number(claims.get(n, 0)) for n in ("exp", "nbf", "iat"))
+        strings = all(isinstance(claims.get(n, ""), str) for n in ("tid", "oid", "appid"))
+        if not (numbers and strings):
+            raise ArmError(
+                401,
+                "InvalidAuthenticationToken",
+                "The access token is invalid: its 'exp', 'nbf' and 'iat' claims must be numbers, "
+                "its 'tid', 'oid' and 'appid' claims strings.",
+            )
+        return claims
 
     def openid_configuration(self, tenant: str) -> dict[str, object]:
         base = f"{self.issuer_base.rstrip('/')}/{tenant}"
@@ -246,6 +268,10 @@ class Identity:
         key = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self._key.public_key()))
         key.update({"kid": self.key_id, "use": "sig", "alg": "RS256"})
         return {"keys": [key]}
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
 
 
 def _utc(epoch: float) -> str:

@@ -26,6 +26,10 @@ SETTABLE = {
 }
 
 
+# The states ARM reports for a resource provider's registration.
+PROVIDER_STATES = ("Registered", "NotRegistered", "Registering", "Unregistering")
+
+
 def register(router: Router) -> None:
     router.add("GET", "/_emulator/faults", list_faults, authenticated=False)
     router.add("POST", "/_emulator/faults", add_fault, authenticated=False)
@@ -33,15 +37,36 @@ def register(router: Router) -> None:
     router.add("PUT", "/_emulator/providers/{namespace}", set_provider, authenticated=False)
 
 
-def _loopback_only(ctx) -> None:
+def is_loopback(address: str) -> bool:
+    """127.0.0.0/8, ::1, and IPv4-mapped loopback (how 127.0.0.1 appears to a server on '::')."""
     try:
-        loopback = ipaddress.ip_address(ctx.request.remote_addr or "").is_loopback
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
-        loopback = False
-    if not loopback:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return (mapped or ip).is_loopback
+
+
+def _loopback_only(ctx) -> None:
+    if not is_loopback(ctx.request.remote_addr or ""):
         raise ArmError(
             403, "AdminRouteForbidden", "The emulator's admin routes answer loopback clients only."
         )
+
+
+_JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number"}
+_JSON_KINDS.update({bool: "a boolean", type(None): "null"})
+
+
+def _object(ctx) -> dict:
+    body = ctx.json()
+    if not isinstance(body, dict):
+        raise ArmError(
+            400,
+            "InvalidRequestContent",
+            f"The request content must be a JSON object, not {_JSON_KINDS.get(type(body), 'that')}.",
+        )
+    return body
 
 
 def list_faults(ctx) -> Response:
@@ -51,7 +76,7 @@ def list_faults(ctx) -> Response:
 
 def add_fault(ctx) -> Response:
     _loopback_only(ctx)
-    body = ctx.json()
+    body = _object(ctx)
     unknown = set(body) - SETTABLE
     if unknown or "kind" not in body:
         raise ArmError(
@@ -76,9 +101,20 @@ def clear_faults(ctx) -> Response:
 def set_provider(ctx, namespace: str) -> Response:
     """{"registrationState": "NotRegistered"} makes the next ACI call meet MissingSubscriptionRegistration."""
     _loopback_only(ctx)
-    body = ctx.json()
-    sub = ctx.cloud.subscription(body.get("subscriptionId") or ctx.config.subscription_id)
-    ctx.cloud.set_provider_state(sub, namespace, body.get("registrationState", "NotRegistered"))
+    body = _object(ctx)
+    unknown = set(body) - {"subscriptionId", "registrationState"}
+    state = body.get("registrationState", "NotRegistered")
+    subscription = body.get("subscriptionId") or ctx.config.subscription_id
+    if unknown or state not in PROVIDER_STATES or not isinstance(subscription, str):
+        raise ArmError(
+            400,
+            "InvalidProviderState",
+            "The body takes 'registrationState' (one of "
+            f"{', '.join(PROVIDER_STATES)}) and 'subscriptionId' (a string); "
+            f"unknown: {', '.join(sorted(unknown)) or 'none'}.",
+        )
+    sub = ctx.cloud.subscription(subscription)
+    ctx.cloud.set_provider_state(sub, namespace, state)
     return json_response(
         {"namespace": namespace, "registrationState": ctx.cloud.provider_state(sub, namespace)}
     )

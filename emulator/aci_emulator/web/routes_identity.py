@@ -37,14 +37,28 @@ def openid_configuration(ctx, tenant: str) -> Response:
     return json_response(body)
 
 
+def _basic_credentials(encoded: str) -> tuple[str, str]:
+    """client_secret_basic (RFC 6749 2.3.1): base64 of the URL-encoded id, ':', secret."""
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        decoded = ""
+    if ":" not in decoded:
+        # Entra ID's answer to a malformed request, as users quote it (see emulator/README.md).
+        raise TokenRequestError(
+            400, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid."
+        )
+    client_id, _, secret = decoded.partition(":")
+    return unquote(client_id), unquote(secret)
+
+
 def token(ctx, tenant: str) -> Response:
     form = ctx.request.form
     client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
     basic = ctx.request.headers.get("Authorization", "")
-    if basic.lower().startswith("basic "):
-        decoded = base64.b64decode(basic[6:]).decode()
-        client_id, _, secret = (unquote(part) for part in decoded.partition(":"))
     try:
+        if basic.lower().startswith("basic "):
+            client_id, secret = _basic_credentials(basic[6:])
         if form.get("grant_type") != "client_credentials":
             raise TokenRequestError(
                 400,
