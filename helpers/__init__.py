@@ -16,7 +16,13 @@ from .display import (
     summarize,
     table,
 )
-from .errors import ConfigurationError, TutorialError, explain, explain_errors
+from .errors import (
+    ConfigurationError,
+    TutorialError,
+    explain,
+    explain_errors,
+    show_traceback,
+)
 from .names import (
     InvalidNameError,
     TutorialNames,
@@ -51,6 +57,7 @@ __all__ = [
     "find_leftovers",
     "make_clients",
     "new_run_id",
+    "show_traceback",
     "status",
     "summarize",
     "sweep",

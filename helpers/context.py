@@ -21,7 +21,7 @@ from dotenv import dotenv_values
 
 from .clients import EMULATOR_POLLING_INTERVAL, LIVE_POLLING_INTERVAL, arm_scope, make_clients
 from .credentials import live_credential, service_principal_credential
-from .errors import explain
+from .errors import REACH_SIGN_IN, explain
 from .settings import Settings, mask
 
 CREATED_BY = "aci-notebook-tutorial"
@@ -131,6 +131,12 @@ class AzureContext:
             explained = explain(err)
             if explained is None:
                 raise
+            if not self.emulated:
+                # Where the answer may lie: the CA bundle in use, a .env value that did not apply.
+                notes = self.settings.warnings()
+                if explained.advice == REACH_SIGN_IN:
+                    notes.insert(0, f"The CA bundle in use: {self._ca_text()}.")
+                explained.advice = " ".join([explained.advice, *notes])
             raise explained from err
 
     def tags(self) -> dict[str, str]:
@@ -156,6 +162,31 @@ class AzureContext:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _credential_text(self) -> str:
+        name = type(self.credential).__name__
+        if self.emulated:
+            return f"{name}: a service principal the emulator issued for this run"
+        s = self.settings
+        how = (
+            "tries in turn a service principal in AZURE_TENANT_ID, AZURE_CLIENT_ID and "
+            "AZURE_CLIENT_SECRET, workload and managed identity, the Azure CLI login (az login), "
+            "Azure PowerShell and the Azure Developer CLI; the first that answers signs in"
+        )
+        if s.tenant_id and s.client_id and s.client_secret:
+            how += (
+                f" (here the service principal {mask(s.client_id)}, "
+                f"from {s.source('AZURE_CLIENT_ID')})"
+            )
+        return f"{name}: {how}"
+
+    def _ca_text(self) -> str:
+        if self.emulated:
+            return "the emulator's own CA, created for this run"
+        s = self.settings
+        if s.ca_bundle:
+            return f"{s.ca_bundle} (REQUESTS_CA_BUNDLE from {s.source('REQUESTS_CA_BUNDLE')})"
+        return "the public CAs of the certifi package (REQUESTS_CA_BUNDLE not set)"
+
     def _rows(self) -> list[tuple[str, str]]:
         if self.emulated:
             target = "local emulator (in this process; nothing is created in Azure)"
@@ -169,24 +200,62 @@ class AzureContext:
             ("subscription", mask(self.subscription_id)),
             ("location", self.location),
             ("resource group", self.resource_group),
-            ("credential", type(self.credential).__name__),
+            ("credential", self._credential_text()),
+            ("CA bundle", self._ca_text()),
         ]
 
+    def where(self) -> str:
+        """One line: the target, its endpoint, the subscription and the credential class."""
+        rows = dict(self._rows())
+        return (
+            f"{rows['target']}, {self.arm_endpoint}, subscription {mask(self.subscription_id)}, "
+            f"credential {type(self.credential).__name__}"
+        )
+
+    def _settings_caption(self) -> str:
+        found = f".env: {self.settings.env_file}" if self.settings.env_file else "no .env found"
+        caption = f"Settings (the environment wins over .env, then the default; {found})"
+        if self.emulated:
+            caption += "; credentials and endpoints are the emulator's own"
+        return caption
+
     def __str__(self) -> str:
-        width = max(len(k) for k, _ in self._rows())
-        lines = [f"{key:<{width}}  {value}" for key, value in self._rows()]
-        return "Azure context\n" + "\n".join("  " + line for line in lines)
+        rows = self._rows()
+        width = max(len(k) for k, _ in rows)
+        lines = ["Azure context"] + [f"  {key:<{width}}  {value}" for key, value in rows]
+        settings = self.settings.rows()
+        name_width = max(len(n) for n, _, _ in settings)
+        value_width = max(len(v) for _, v, _ in settings)
+        lines.append(self._settings_caption())
+        lines += [
+            f"  {name:<{name_width}}  {value:<{value_width}}  {source}"
+            for name, value, source in settings
+        ]
+        lines += [f"Warning: {warning}" for warning in self.settings.warnings()]
+        return "\n".join(lines)
 
     def __repr__(self) -> str:
         return str(self)
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
-            for k, v in self._rows()
+        def row(*cells: str) -> str:
+            return (
+                "<tr>"
+                + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in cells)
+                + "</tr>"
+            )
+
+        context = "".join(row(k, v) for k, v in self._rows())
+        settings = "".join(row(*r) for r in self.settings.rows())
+        warnings = "".join(
+            f"<p style='color:#a00'><b>Warning:</b> {html.escape(w)}</p>"
+            for w in self.settings.warnings()
         )
-        return f"<table><caption style='text-align:left'>Azure context</caption>{rows}</table>"
+        return (
+            f"<table><caption style='text-align:left'><b>Azure context</b></caption>{context}"
+            "</table><table><caption style='text-align:left'>"
+            f"<b>{html.escape(self._settings_caption())}</b></caption>{settings}</table>{warnings}"
+        )
 
 
 def connect(

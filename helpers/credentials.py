@@ -6,6 +6,7 @@ cloud, with its own authority host and CA bundle.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from azure.core.credentials import TokenCredential
@@ -24,6 +25,12 @@ def _endpoint_kwargs(authority_host: str | None, custom: bool, ca_bundle: str | 
     if ca_bundle:
         kwargs["connection_verify"] = ca_bundle
     return kwargs
+
+
+# azure-identity logs each failed sign-in as a warning with the whole chain of attempts; with no
+# logging configured, Python prints it to stderr, where it repeats the error the notebook shows
+# with advice. A handler that drops it keeps it out of stderr; configured logging still gets it.
+logging.getLogger("azure.identity").addHandler(logging.NullHandler())
 
 
 def live_credential(settings: Settings) -> TokenCredential:

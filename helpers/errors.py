@@ -6,6 +6,8 @@ error object with its ``.code``: the explanation adds to the error, it never hid
 
 from __future__ import annotations
 
+import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,8 +22,8 @@ REGISTER_PROVIDER = (
 SIGN_IN = (
     "Sign in with `az login` (then `az account set --subscription <id>`), or put a service "
     "principal in .env: AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET. "
-    "To run without Azure, unset AZURE_SUBSCRIPTION_ID (or set ACI_TUTORIAL_TARGET=emulator) "
-    "and restart the kernel: the notebook then uses the local emulator."
+    "To use the local emulator instead, add the line ACI_TUTORIAL_TARGET=emulator to .env "
+    "(or export it in the shell that starts Jupyter) and restart the kernel."
 )
 
 REACH_SIGN_IN = (
@@ -126,11 +128,56 @@ class TutorialError(Exception):
         self.code: str | None = getattr(self.error, "code", None)
 
     def __str__(self) -> str:
-        return f"{self.message}\nWhat to do: {self.advice}" if self.advice else self.message
+        """The message's first line, the advice, then the rest of the message (the SDK's)."""
+        first, _, rest = self.message.partition("\n")
+        lines = [first] + ([f"What to do: {self.advice}"] if self.advice else []) + [rest]
+        return "\n".join(line for line in lines if line)
+
+    def _render_traceback_(self) -> list[str]:
+        """How IPython shows this error in a cell: short, advice first, no traceback."""
+        return short_lines(self)
 
 
 class ConfigurationError(TutorialError, ValueError):
     """Missing or malformed configuration; the message names the variable and the fix."""
+
+
+FULL_TRACEBACK_HINT = (
+    "(The full traceback with the Azure SDK's exception: run  "
+    "from helpers import show_traceback; show_traceback()  in a new cell.)"
+)
+MAX_DETAIL_LINES = 12
+MAX_LINE = 200
+# Lines of azure-identity's messages that repeat a link instead of saying what failed.
+_NOISE = ("Visit https://", "To mitigate this issue")
+
+
+def short_lines(err: TutorialError) -> list[str]:
+    """At most ~20 lines: what went wrong, what to do, the original message condensed."""
+    first, _, rest = err.message.partition("\n")
+    lines = [f"{type(err).__name__}: {first}"]
+    if err.advice:
+        lines.append(f"What to do: {err.advice}")
+    details = [
+        line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "…"
+        for line in rest.splitlines()
+        if line.strip() and not line.strip().startswith(_NOISE)
+    ]
+    if len(details) > MAX_DETAIL_LINES:
+        hidden = len(details) - MAX_DETAIL_LINES + 1
+        details = details[: MAX_DETAIL_LINES - 1] + [f"… ({hidden} more lines)"]
+    lines += details
+    lines.append(FULL_TRACEBACK_HINT)
+    return lines
+
+
+def show_traceback(err: BaseException | None = None) -> None:
+    """Print the full traceback of ``err`` (default: the last error of this kernel), causes too."""
+    err = err or getattr(sys, "last_value", None)
+    if err is None:
+        print("No error to show: no cell has failed yet.")
+        return
+    traceback.print_exception(type(err), err, err.__traceback__, file=sys.stdout)
 
 
 def error_code(err: BaseException) -> str | None:

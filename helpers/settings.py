@@ -25,13 +25,39 @@ DEFAULT_LOCATION = "eastus"
 _GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
+# The settings a run reads, in the order the setup cell shows them.
+SETTINGS = (
+    "ACI_TUTORIAL_TARGET",
+    "AZURE_SUBSCRIPTION_ID",
+    "AZURE_LOCATION",
+    "ACI_TUTORIAL_RESOURCE_GROUP",
+    "AZURE_TENANT_ID",
+    "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_RESOURCE_MANAGER_ENDPOINT",
+    "AZURE_AUTHORITY_HOST",
+    "REQUESTS_CA_BUNDLE",
+)
+
+
 def read_environment(env_file: str | Path | None = None) -> tuple[dict[str, str], Path | None]:
     """The process environment over the values of ``.env`` (searched from the cwd upward)."""
+    values, _, found = read_sources(env_file)
+    return values, found
+
+
+def read_sources(
+    env_file: str | Path | None = None,
+) -> tuple[dict[str, str], dict[str, str], Path | None]:
+    """Values, where each came from ("environment" or ".env"), and the .env file found."""
     path = Path(env_file) if env_file else Path(find_dotenv(usecwd=True) or ".env")
     found = path if path.is_file() else None
-    values = {k: v for k, v in dotenv_values(found).items() if v is not None} if found else {}
-    values.update(os.environ)  # variables set in the environment win over .env
-    return values, found
+    from_file = {k: v for k, v in dotenv_values(found).items() if v} if found else {}
+    sources = dict.fromkeys(from_file, ".env")
+    # Variables set in the environment win over .env, as everywhere in the Azure tooling.
+    values = {**from_file, **os.environ}
+    sources.update(dict.fromkeys((k for k, v in os.environ.items() if v.strip()), "environment"))
+    return values, sources, found
 
 
 def mask(value: str | None) -> str:
@@ -70,6 +96,14 @@ class Settings:
     authority_host: str | None = None
     ca_bundle: str | None = None
     env_file: Path | None = None
+    # Setting name -> "environment" or ".env"; a setting not listed has its default.
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+    # .env values that the environment overrides with another value: name -> the .env value.
+    overridden: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def source(self, name: str) -> str:
+        """Where a setting came from: "environment", ".env" or "default"."""
+        return self.sources.get(name, "default")
 
     @property
     def custom_authority(self) -> bool:
@@ -87,8 +121,21 @@ class Settings:
     ) -> Settings:
         """Read and check the configuration; raise ConfigurationError naming the bad variable."""
         found: Path | None = None
+        sources: dict[str, str] = {}
+        overridden: dict[str, str] = {}
         if environ is None:
-            environ, found = read_environment(env_file)
+            environ, sources, found = read_sources(env_file)
+            file_values = dotenv_values(found) if found else {}
+            overridden = {
+                name: value
+                for name, value in file_values.items()
+                if name in SETTINGS
+                and value
+                and sources.get(name) == "environment"
+                and os.environ[name].strip() != value.strip()
+            }
+        else:
+            sources = {name: "environment" for name in SETTINGS if environ.get(name, "").strip()}
 
         def get(name: str) -> str | None:
             value = environ.get(name, "").strip()
@@ -161,4 +208,62 @@ class Settings:
             authority_host=_https_url("AZURE_AUTHORITY_HOST", authority) if authority else None,
             ca_bundle=ca_bundle,
             env_file=found,
+            sources={
+                **{k: v for k, v in sources.items() if k in SETTINGS and get(k)},
+                **({"ACI_TUTORIAL_TARGET": "connect(target=...)"} if target else {}),
+            },
+            overridden=overridden,
         )
+
+    def shown(self, name: str) -> str:
+        """A setting's value as the setup cell shows it: ids masked, the secret hidden."""
+        if name == "ACI_TUTORIAL_TARGET":
+            if self.requested_target == "auto":
+                return f"auto (so: {self.target})"
+            return self.requested_target
+        value = {
+            "AZURE_SUBSCRIPTION_ID": self.subscription_id,
+            "AZURE_LOCATION": self.location,
+            "ACI_TUTORIAL_RESOURCE_GROUP": self.resource_group,
+            "AZURE_TENANT_ID": self.tenant_id,
+            "AZURE_CLIENT_ID": self.client_id,
+            "AZURE_CLIENT_SECRET": self.client_secret,
+            "AZURE_RESOURCE_MANAGER_ENDPOINT": self.arm_endpoint,
+            "AZURE_AUTHORITY_HOST": self.authority_host or PUBLIC_AUTHORITY_HOST,
+            "REQUESTS_CA_BUNDLE": self.ca_bundle,
+        }[name]
+        if name in _IDS:
+            return mask(value)
+        if name == "AZURE_CLIENT_SECRET":
+            return "(set, not shown)" if value else "(not set)"
+        if name == "ACI_TUTORIAL_RESOURCE_GROUP" and self.source(name) == "default":
+            return "(a new one, named for this run)"
+        return value or "(not set)"
+
+    @property
+    def relevant(self) -> tuple[str, ...]:
+        """The settings this target uses: the in-process emulator brings its own identity."""
+        return SETTINGS if self.target == "azure" else SETTINGS[:4]
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(setting, value, where it came from) for every setting this target uses."""
+        return [(name, self.shown(name), self.source(name)) for name in self.relevant]
+
+    def warnings(self) -> list[str]:
+        """Settings of .env that do not apply because the environment sets them too."""
+        return [
+            f"{name} in .env ({_shown_raw(name, value)}) is overridden by the environment "
+            f"({self.shown(name)}). To use the .env value, unset it in the shell that starts "
+            f"Jupyter (unset {name}) and restart the kernel."
+            for name, value in self.overridden.items()
+            if name in self.relevant
+        ]
+
+
+_IDS = ("AZURE_SUBSCRIPTION_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_ID")
+
+
+def _shown_raw(name: str, value: str) -> str:
+    if name in _IDS:
+        return mask(value)
+    return "not shown" if name == "AZURE_CLIENT_SECRET" else value

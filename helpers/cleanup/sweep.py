@@ -107,9 +107,16 @@ def find_leftovers(ctx: Any, older_than: timedelta = timedelta(hours=2)) -> list
 
 
 def sweep(
-    ctx: Any, older_than: timedelta = timedelta(hours=2), *, delete: bool = False
+    ctx: Any,
+    older_than: timedelta = timedelta(hours=2),
+    *,
+    delete: bool = False,
+    how_to_delete: str = "sweep(..., delete=True) deletes it",
 ) -> CleanupReport:
-    """Report leftovers of earlier runs; delete them only with ``delete=True``."""
+    """Report leftovers of earlier runs; delete them only with ``delete=True``.
+
+    ``how_to_delete`` is the hint a listing gives: a command line names its own flag.
+    """
     report = CleanupReport(title=f"Leftovers of earlier runs (older than {older_than})")
     for item in find_leftovers(ctx, older_than):
         age = f"run {item.run_id}, created {item.created_at:%Y-%m-%d %H:%M} UTC"
@@ -117,7 +124,7 @@ def sweep(
             report.add("kept", item.label, f"{age}; {item.keep}")
             continue
         if not delete:
-            report.add("found", item.label, f"{age}; sweep(..., delete=True) deletes it")
+            report.add("found", item.label, f"{age}; {how_to_delete}")
             continue
         with explain_errors():
             if item.kind == "resource group":
