@@ -49,8 +49,15 @@ def _installed_version(python: Path) -> str | None:
     return probe.stdout.strip() if probe.returncode == 0 else None
 
 
+def announce(config: pytest.Config, text: str) -> None:
+    """A line on the terminal now, past pytest's capture: a long install should not look hung."""
+    capture = config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print(f"\n{text}", flush=True)
+
+
 @pytest.fixture(scope="session")
-def az_executable() -> Path:
+def az_executable(pytestconfig: pytest.Config) -> Path:
     """`az` from azure-cli==2.91.0 in .cache/azure-cli-venv, installed if absent or different."""
     python = AZ_VENV / "bin" / "python"
     az = AZ_VENV / "bin" / "az"
@@ -59,6 +66,11 @@ def az_executable() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one installer at a time (parallel test runs)
         if _installed_version(python) == AZURE_CLI_VERSION and az.exists():
             return az
+        announce(
+            pytestconfig,
+            f"Installing azure-cli=={AZURE_CLI_VERSION} into {AZ_VENV} for the Azure CLI "
+            "tests: about 700 MB from PyPI, 1-2 minutes, once (reused while the version matches).",
+        )
         shutil.rmtree(AZ_VENV, ignore_errors=True)
         # The base interpreter, not this venv's: the CLI's venv must not depend on ours.
         venv.EnvBuilder(with_pip=True, clear=True, symlinks=os.name != "nt").create(AZ_VENV)
