@@ -23,9 +23,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml emulato
 setup: $(VENV)/.installed
 
 # Open a notebook in JupyterLab (against the emulator unless .env names a subscription); the
-# file browser shows the whole project, README included.
+# file browser shows the whole project, README included. The address JupyterLab prints opens
+# the notebook too, for when no browser can be started (containers, remote machines).
 tutorial: setup
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) $(LAB_ARGS) $(NOTEBOOK)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url="/lab/tree/$(NOTEBOOK)" $(ALLOW_ROOT) $(LAB_ARGS)
 
 # Run a notebook headless: each step's output as it runs, then where it ran and how long it took.
 # The notebook file is not changed; a failing step stops the run with its error (exit status 1).

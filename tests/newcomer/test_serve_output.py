@@ -1,0 +1,123 @@
+"""`python -m aci_emulator serve` hands the notebook its variables and cleans up after itself."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, newcomer_env
+from dotenv import dotenv_values
+
+VARIABLES = [
+    "ACI_TUTORIAL_TARGET",
+    "AZURE_SUBSCRIPTION_ID",
+    "AZURE_TENANT_ID",
+    "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_RESOURCE_MANAGER_ENDPOINT",
+    "AZURE_AUTHORITY_HOST",
+    "REQUESTS_CA_BUNDLE",
+]
+
+
+def serve(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "aci_emulator", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def read_until_serving(process: subprocess.Popen[str]) -> list[str]:
+    lines: list[str] = []
+    deadline = time.monotonic() + 60  # against a hang, not a timing assertion
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        assert line, f"the server exited: {process.communicate()}"
+        lines.append(line.rstrip("\n"))
+        if line.startswith("# Serving"):
+            return lines
+    raise AssertionError("no '# Serving' line")
+
+
+@pytest.fixture
+def stop():
+    started: list[subprocess.Popen[str]] = []
+    yield started.append
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def test_serve_prints_exports_writes_env_file_and_removes_both_files(tmp_path, stop):
+    env_file, info_file = tmp_path / ".env", tmp_path / "info.json"
+    process = serve("--env-file", str(env_file), "--info-file", str(info_file))
+    stop(process)
+
+    lines = read_until_serving(process)
+
+    exports = [shlex.split(line)[1] for line in lines if line.startswith("export ")]
+    notebook = dict(item.split("=", 1) for item in exports[: len(VARIABLES)])
+    assert list(notebook) == VARIABLES
+    assert notebook["ACI_TUTORIAL_TARGET"] == "azure"
+    assert notebook["AZURE_RESOURCE_MANAGER_ENDPOINT"].startswith("https://127.0.0.1:")
+    assert Path(notebook["REQUESTS_CA_BUNDLE"]).is_file()
+    assert "--verbose" in lines[-1]
+    assert stat.S_IMODE(os.stat(env_file).st_mode) == 0o600  # it holds the client secret
+    assert dotenv_values(env_file) == notebook
+
+    # The notebook's own connect(), in the project folder where that .env lies, reaches the server.
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from helpers import connect\nwith connect() as ctx: print(ctx.where())",
+        ],
+        cwd=tmp_path,
+        env=newcomer_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.startswith(
+        f"Azure at a custom endpoint (live, {notebook['AZURE_RESOURCE_MANAGER_ENDPOINT']})"
+    )
+
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0 and "emulator stopped" in out, err
+    assert not env_file.exists() and not info_file.exists()
+    assert not Path(notebook["REQUESTS_CA_BUNDLE"]).exists()
+
+
+def test_serve_never_overwrites_an_env_file_of_the_users(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("AZURE_SUBSCRIPTION_ID=mine\n")
+
+    run = subprocess.run(
+        [sys.executable, "-m", "aci_emulator", "serve", "--port", "0", "--env-file", str(env_file)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert run.returncode == 2
+    assert f"--env-file {env_file} exists and was not written by this command" in run.stderr
+    assert env_file.read_text() == "AZURE_SUBSCRIPTION_ID=mine\n"
+
+
+def test_readme_server_section_uses_the_printed_variables():
+    readme = (ROOT / "README.md").read_text()
+    assert "python -m aci_emulator serve --port 8443 --env-file .env" in readme
+    assert "`export` lines" in readme and "--verbose" in readme
+    assert "the `arm_endpoint`" not in readme  # no hand mapping from the info file any more
