@@ -7,7 +7,7 @@ import subprocess
 import sys
 import venv
 
-from conftest import ROOT
+from newcomer_kit import ROOT
 
 
 def readme_commands() -> list[str]:

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import VENV, newcomer_env
+from newcomer_kit import VENV, newcomer_env
 
 NOTEBOOK_01 = "notebooks/01-manage-container-instances.ipynb"
 

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, newcomer_env
 from dotenv import dotenv_values
+from newcomer_kit import ROOT, newcomer_env
 
 VARIABLES = [
     "ACI_TUTORIAL_TARGET",
