@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from aci_emulator.backend.cloud import Cloud
@@ -46,9 +46,9 @@ class Emulator:
 
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config or EmulatorConfig()
-        self.clock = Clock(self.config.deterministic, self.config.time_scale)
         self.faults = FaultInjector()
-        self.cloud = Cloud(self.config, self.clock, self.faults)
+        self._new_state()
+        self._app: ArmApplication | None = None
         self._server: TlsServer | None = None
         self._tmpdir: Path | None = None
         self.info: EmulatorInfo | None = None
@@ -70,8 +70,8 @@ class Emulator:
         if self.config.host not in hosts:
             hosts = (*hosts, self.config.host)
         tls = make_server_tls(self._tmpdir, hosts)
-        app = ArmApplication(self.cloud, self.identity, self.config, self.faults)
-        self._server = TlsServer(self.config.host, self.config.port, app, tls.context)
+        self._app = ArmApplication(self.cloud, self.identity, self.config, self.faults)
+        self._server = TlsServer(self.config.host, self.config.port, self._app, tls.context)
         host = self.config.host if self.config.host not in ("0.0.0.0", "::") else "127.0.0.1"
         host = f"[{host}]" if ":" in host else host
         endpoint = f"https://{host}:{self._server.port}"
@@ -96,6 +96,43 @@ class Emulator:
         self._server = None
         if self._tmpdir is not None:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
+
+    # Fixed while the server runs: its address and identity are baked into certificates and tokens.
+    FIXED_SETTINGS = (
+        "host",
+        "port",
+        "tenant_id",
+        "client_id",
+        "client_secret",
+        "token_lifetime_seconds",
+    )
+
+    def _new_state(self) -> None:
+        self.clock = Clock(self.config.deterministic, self.config.time_scale)
+        self.cloud = Cloud(self.config, self.clock, self.faults)
+
+    def reset(self, config: EmulatorConfig | None = None) -> None:
+        """Forget every resource and fault, as a new instance would, keeping the running server.
+
+        With `config`, its settings apply from now on (timing, quota, image rules, a new
+        `subscription_id` …); those in FIXED_SETTINGS must stay as they are. Costs microseconds,
+        where a new instance costs a certificate authority, a signing key and a server.
+        """
+        if config is not None:
+            changed = [
+                name
+                for name in self.FIXED_SETTINGS
+                if getattr(config, name) != getattr(self.config, name)
+            ]
+            if changed:
+                raise ValueError(f"Cannot change {', '.join(changed)} of a running emulator.")
+            self.config = config
+            if self.info is not None:
+                self.info = replace(self.info, subscription_id=config.subscription_id)
+        self.faults.clear()
+        self._new_state()
+        if self._app is not None:  # requests from now on see the new state
+            self._app.cloud, self._app.config = self.cloud, self.config
 
     def add_principal(self, client_id: str, secret: str, role: str = "Contributor") -> None:
         """Another service principal of this tenant; role 'Reader' may only read."""
