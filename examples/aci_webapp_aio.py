@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from azure.mgmt.containerinstance.aio import ContainerInstanceManagementClient
-
 from aci_webapp import IMAGE, web_app_group
+from azure.mgmt.containerinstance.aio import ContainerInstanceManagementClient
 
 
 async def deploy_web_app(

@@ -1,6 +1,6 @@
 """The async variant against the emulator: the SDK's aio clients with `async_credential`.
 
-Each test runs its coroutine with asyncio.run, so no async test plugin is needed; with
+Each test runs its coroutine with `run` (asyncio.run), so no async test plugin is needed; with
 pytest-asyncio or anyio the bodies are the same, marked async.
 """
 
@@ -15,6 +15,22 @@ from azure.mgmt.containerinstance.aio import ContainerInstanceManagementClient
 from azure.mgmt.resource.resources.aio import ResourceManagementClient
 
 LOCATION = "westeurope"
+
+
+def run(coroutine):
+    """asyncio.run, leaving aiohttp a moment to finish closing its TLS connections.
+
+    Without it, a connection still closing when the loop ends is reported as an unclosed
+    transport (aiohttp's documentation, "Graceful Shutdown", recommends this short sleep).
+    """
+
+    async def main():
+        try:
+            return await coroutine
+        finally:
+            await asyncio.sleep(0.05)
+
+    return asyncio.run(main())
 
 
 async def deploy_and_delete(azure_emulator) -> tuple[str, list[str]]:
@@ -34,7 +50,7 @@ async def deploy_and_delete(azure_emulator) -> tuple[str, list[str]]:
 
 
 def test_deploys_and_deletes_with_the_aio_clients(azure_emulator):
-    fqdn, left = asyncio.run(deploy_and_delete(azure_emulator))
+    fqdn, left = run(deploy_and_delete(azure_emulator))
 
     assert fqdn == "my-async-app.westeurope.azurecontainer.io"
     assert left == []
@@ -43,7 +59,7 @@ def test_deploys_and_deletes_with_the_aio_clients(azure_emulator):
 @pytest.mark.azure_emulator(quota_cores=0.5)
 def test_errors_are_the_same_sdk_exceptions(azure_emulator):
     with pytest.raises(HttpResponseError) as raised:
-        asyncio.run(deploy_and_delete(azure_emulator))
+        run(deploy_and_delete(azure_emulator))
 
     assert raised.value.error.code == "ContainerGroupQuotaReached"
     assert "Limit: '0.5', Usage: '0' Requested: '1'" in raised.value.error.message
@@ -54,7 +70,7 @@ def test_throttling_is_retried_through(azure_emulator):
         "status", status=429, retry_after=0.01, method="PUT", path="/containerGroups/", times=2
     )
 
-    fqdn, _ = asyncio.run(deploy_and_delete(azure_emulator))
+    fqdn, _ = run(deploy_and_delete(azure_emulator))
 
     assert fqdn == "my-async-app.westeurope.azurecontainer.io"
     assert throttle.fired == 2

@@ -5,7 +5,23 @@ with Emulator() as emu:
     print(emu.info.arm_endpoint)
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from aci_emulator.config import EmulatorConfig
-from aci_emulator.server import Emulator, EmulatorInfo
+
+if TYPE_CHECKING:
+    from aci_emulator.server import Emulator, EmulatorInfo
 
 __all__ = ["Emulator", "EmulatorConfig", "EmulatorInfo"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: the pytest plugin, loaded by every pytest run of a project that
+    # installs this package, must not pull in the server (werkzeug, cryptography) for nothing.
+    if name in ("Emulator", "EmulatorInfo"):
+        from aci_emulator import server
+
+        return getattr(server, name)
+    raise AttributeError(f"module 'aci_emulator' has no attribute '{name}'")

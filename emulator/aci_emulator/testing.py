@@ -36,7 +36,9 @@ POLL_SECONDS = 0.05
 TEST_DEFAULTS: dict[str, Any] = {"retry_after_seconds": POLL_SECONDS}
 
 
-def config_for_test(emulator: Emulator, *, realistic: bool = False, **settings: Any) -> EmulatorConfig:
+def config_for_test(
+    emulator: Emulator, *, realistic: bool = False, **settings: Any
+) -> EmulatorConfig:
     """Settings for one test: TEST_DEFAULTS (or EmulatorConfig.realistic()), then `settings`.
 
     The running server's address and identity are kept; the subscription id is new.

@@ -1,0 +1,247 @@
+"""The plugin's fixtures and marker, used directly (the plugin is installed here too) and, where
+a claim spans tests, through pytester runs of small test files."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.metadata
+import os
+
+# Imported here, before any pytester run: an in-process run forgets the modules it imported
+# first, and a second copy of azure-identity or msal would not recognise the first's errors.
+import azure.identity
+import azure.identity.aio  # noqa: F401
+import pytest
+from azure.core.exceptions import ServiceRequestError
+from azure.mgmt.containerinstance import ContainerInstanceManagementClient
+from azure.mgmt.resource.resources import ResourceManagementClient
+from azure.mgmt.resource.resources.aio import (
+    ResourceManagementClient as AsyncResourceManagementClient,
+)
+
+from aci_emulator.testing import POLL_SECONDS
+
+
+def resources_for(sub) -> ResourceManagementClient:
+    return ResourceManagementClient(sub.credential, sub.subscription_id, **sub.client_kwargs)
+
+
+def test_the_distribution_installs_one_package_and_registers_the_plugin():
+    emulator = importlib.metadata.distribution("aci-emulator")
+    tutorial = importlib.metadata.distribution("aci-notebook-tutorial")
+
+    assert emulator.read_text("top_level.txt").split() == ["aci_emulator"]
+    assert tutorial.read_text("top_level.txt").split() == ["helpers"]
+    [plugin] = [ep for ep in emulator.entry_points if ep.group == "pytest11"]
+    assert plugin.value == "aci_emulator.pytest_plugin"
+
+
+def test_each_test_gets_a_fresh_empty_subscription(pytester):
+    pytester.makepyfile(
+        """
+        import pytest
+        from azure.core.exceptions import ResourceNotFoundError
+        from azure.mgmt.resource.resources import ResourceManagementClient
+
+        seen = []
+
+        def client(sub, sub_id=None):
+            return ResourceManagementClient(
+                sub.credential, sub_id or sub.subscription_id, **sub.client_kwargs
+            )
+
+        def test_first(azure_emulator):
+            client(azure_emulator).resource_groups.create_or_update("rg", {"location": "eastus"})
+            seen.append(azure_emulator.subscription_id)
+
+        def test_second(azure_emulator):
+            assert azure_emulator.subscription_id != seen[0]
+            assert list(client(azure_emulator).resource_groups.list()) == []
+            with pytest.raises(ResourceNotFoundError) as raised:
+                list(client(azure_emulator, seen[0]).resource_groups.list())
+            assert raised.value.error.code == "SubscriptionNotFound"
+        """
+    )
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_faults_do_not_outlive_their_test(pytester):
+    pytester.makepyfile(
+        """
+        from azure.mgmt.resource.resources import ResourceManagementClient
+
+        def test_leaves_a_fault(azure_emulator):
+            azure_emulator.faults.inject("status", status=500, times=None)
+
+        def test_sees_none(azure_emulator):
+            assert azure_emulator.faults.active() == []
+            client = ResourceManagementClient(
+                azure_emulator.credential, azure_emulator.subscription_id,
+                retry_total=0, **azure_emulator.client_kwargs,
+            )
+            assert list(client.resource_groups.list()) == []
+        """
+    )
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+@pytest.mark.azure_emulator(quota_cores=3, page_size=2)
+def test_the_marker_sets_the_tests_emulator(azure_emulator):
+    aci = ContainerInstanceManagementClient(
+        azure_emulator.credential, azure_emulator.subscription_id, **azure_emulator.client_kwargs
+    )
+    assert azure_emulator.config.quota_cores == 3
+    usage = {u.name.value: u.limit for u in aci.location.list_usage("eastus")}
+    assert usage["StandardCores"] == 3
+    resources = resources_for(azure_emulator)
+    for name in ("a", "b", "c"):
+        resources.resource_groups.create_or_update(name, {"location": "eastus"})
+    pages = list(resources.resource_groups.list().by_page())
+    assert [len(list(page)) for page in pages] == [2, 1]
+
+
+def test_without_a_marker_waits_are_short(azure_emulator):
+    assert azure_emulator.config.quota_cores == 10
+    assert azure_emulator.config.provisioning_seconds == 0
+    assert azure_emulator.config.retry_after_seconds == POLL_SECONDS
+    assert azure_emulator.client_kwargs["polling_interval"] == POLL_SECONDS
+
+
+@pytest.mark.azure_emulator(realistic=True, provisioning_seconds=2)
+def test_realistic_behaves_like_live_aci(azure_emulator):
+    config = azure_emulator.config
+    assert (config.retry_after_seconds, config.deterministic) == (None, False)
+    assert config.provisioning_seconds == 2  # a setting beside realistic wins
+    resources_for(azure_emulator).resource_groups.create_or_update("rg", {"location": "eastus"})
+    aci = ContainerInstanceManagementClient(
+        azure_emulator.credential, azure_emulator.subscription_id, **azure_emulator.client_kwargs
+    )
+    group = {
+        "location": "eastus",
+        "os_type": "Linux",
+        "containers": [
+            {
+                "name": "app",
+                "image": "mcr.microsoft.com/azuredocs/aci-helloworld",
+                "resources": {"requests": {"cpu": 1, "memory_in_gb": 1}},
+            }
+        ],
+    }
+    poller = aci.container_groups.begin_create_or_update("rg", "app", group)
+    assert not poller.done()
+    assert aci.container_groups.get("rg", "app").provisioning_state != "Succeeded"
+    assert poller.result().provisioning_state == "Succeeded"
+
+
+@pytest.mark.azure_emulator(quota_cores=1, page_size=5)
+class TestClassMarker:
+    @pytest.mark.azure_emulator(quota_cores=2)
+    def test_the_closest_marker_wins(self, azure_emulator):
+        assert (azure_emulator.config.quota_cores, azure_emulator.config.page_size) == (2, 5)
+
+
+def test_bad_settings_are_named(pytester):
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.azure_emulator(quota_core=1)
+        def test_misspelt(azure_emulator):
+            pass
+
+        @pytest.mark.azure_emulator(tenant_id="x")
+        def test_fixed(azure_emulator):
+            pass
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*TypeError: Unknown emulator setting(s) quota_core; use realistic=True or any of:*",
+            "*TypeError: tenant_id cannot be set per test (fixed for the test session).",
+        ]
+    )
+
+
+def test_env_lists_what_environment_configured_code_reads(azure_emulator):
+    env = azure_emulator.env
+    info = azure_emulator.info
+    assert env == {
+        "AZURE_TENANT_ID": info.tenant_id,
+        "AZURE_CLIENT_ID": info.client_id,
+        "AZURE_CLIENT_SECRET": info.client_secret,
+        "AZURE_AUTHORITY_HOST": info.authority_host,
+        "AZURE_SUBSCRIPTION_ID": azure_emulator.subscription_id,
+        "AZURE_RESOURCE_MANAGER_ENDPOINT": info.arm_endpoint,
+        "REQUESTS_CA_BUNDLE": info.ca_bundle,
+    }
+
+
+def test_the_env_fixture_sets_the_environment_for_the_test_only(pytester, monkeypatch):
+    monkeypatch.setenv("AZURE_TENANT_ID", "before")
+    monkeypatch.setenv("AZURE_TOKEN_CREDENTIALS", "AzureCliCredential")
+    monkeypatch.delenv("AZURE_CLIENT_SECRET", raising=False)
+    pytester.makepyfile(
+        """
+        import os
+
+        def test_set(azure_emulator_env):
+            assert os.environ["AZURE_TENANT_ID"] == azure_emulator_env.info.tenant_id
+            assert os.environ["AZURE_CLIENT_SECRET"] == azure_emulator_env.info.client_secret
+            assert "AZURE_TOKEN_CREDENTIALS" not in os.environ
+
+        def test_restored():
+            assert os.environ["AZURE_TENANT_ID"] == "before"
+            assert os.environ["AZURE_TOKEN_CREDENTIALS"] == "AzureCliCredential"
+            assert "AZURE_CLIENT_SECRET" not in os.environ
+        """
+    )
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+    assert os.environ["AZURE_TENANT_ID"] == "before"
+
+
+async def list_groups(sub, **kwargs) -> list[str]:
+    async with AsyncResourceManagementClient(
+        sub.async_credential, sub.subscription_id, **kwargs
+    ) as client:
+        names = [rg.name async for rg in client.resource_groups.list()]
+    await asyncio.sleep(0.05)  # aiohttp finishes closing its TLS connections
+    return names
+
+
+def test_aio_clients_need_the_ca_bundle_as_connection_verify(azure_emulator):
+    kwargs = dict(azure_emulator.client_kwargs)
+    assert kwargs["connection_verify"] == azure_emulator.info.ca_bundle
+    assert asyncio.run(list_groups(azure_emulator, **kwargs)) == []
+
+    del kwargs["connection_verify"]
+    with pytest.raises(ServiceRequestError, match="CERTIFICATE_VERIFY_FAILED"):
+        asyncio.run(list_groups(azure_emulator, retry_total=0, **kwargs))
+
+
+def test_an_async_credential_left_open_is_closed_after_the_test(pytester):
+    pytester.makepyfile(
+        """
+        import asyncio
+
+        import pytest
+
+        kept = []
+
+        def test_gets_a_token_and_keeps_the_credential_open(azure_emulator):
+            async def token():
+                return await azure_emulator.async_credential.get_token(
+                    "https://management.azure.com/.default"
+                )
+            assert asyncio.run(token()).token
+            kept.append(azure_emulator.async_credential)
+
+        def test_it_was_closed():
+            transport = kept[0]._client._pipeline._transport
+            assert transport.session is None
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-W", "error")
+    result.assert_outcomes(passed=2)
+    assert "Unclosed" not in result.stdout.str() + result.stderr.str()
