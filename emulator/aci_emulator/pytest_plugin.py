@@ -8,7 +8,7 @@ Registered on install (entry point group `pytest11`), so no conftest.py is neede
         )
 
     @pytest.mark.azure_emulator(quota_cores=1)        # per-test settings (EmulatorConfig fields)
-    @pytest.mark.azure_emulator(realistic=True)       # live-like timing
+    @pytest.mark.azure_emulator(realistic=True)       # live-like timing (compressed_live=True)
 
     def test_from_environment(azure_emulator_env): ...  # AZURE_* variables set for the test
 
@@ -38,9 +38,10 @@ _DIVERTING = ("AZURE_TOKEN_CREDENTIALS",)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(realistic=False, **settings): settings of the test's emulated Azure "
-        "subscription (aci_emulator.EmulatorConfig fields, e.g. quota_cores=2, "
-        "provisioning_seconds=1); realistic=True behaves like live ACI",
+        f"{MARKER}(realistic=False, compressed_live=False, **settings): settings of the "
+        "test's emulated Azure subscription (aci_emulator.EmulatorConfig fields, e.g. "
+        "quota_cores=2, provisioning_seconds=1); realistic=True times like live ACI, "
+        "compressed_live=True runs live ACI's sequence of states in about a second",
     )
 
 

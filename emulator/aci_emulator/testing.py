@@ -37,9 +37,10 @@ TEST_DEFAULTS: dict[str, Any] = {"retry_after_seconds": POLL_SECONDS}
 
 
 def config_for_test(
-    emulator: Emulator, *, realistic: bool = False, **settings: Any
+    emulator: Emulator, *, realistic: bool = False, compressed_live: bool = False, **settings: Any
 ) -> EmulatorConfig:
-    """Settings for one test: TEST_DEFAULTS (or EmulatorConfig.realistic()), then `settings`.
+    """Settings for one test: TEST_DEFAULTS, or a preset (EmulatorConfig.realistic(),
+    EmulatorConfig.compressed_live()), then `settings`.
 
     The running server's address and identity are kept; the subscription id is new.
     """
@@ -47,16 +48,20 @@ def config_for_test(
     unknown = sorted(set(settings) - fields)
     if unknown:
         raise TypeError(
-            f"Unknown emulator setting(s) {', '.join(unknown)}; "
-            f"use realistic=True or any of: {', '.join(sorted(fields))}."
+            f"Unknown emulator setting(s) {', '.join(unknown)}; use realistic=True, "
+            f"compressed_live=True or any of: {', '.join(sorted(fields))}."
         )
     fixed = sorted(set(settings) & set(Emulator.FIXED_SETTINGS))
     if fixed:
         raise TypeError(f"{', '.join(fixed)} cannot be set per test (fixed for the test session).")
+    if realistic and compressed_live:
+        raise TypeError("Choose one of realistic=True and compressed_live=True.")
     values = {name: getattr(emulator.config, name) for name in Emulator.FIXED_SETTINGS}
     values["subscription_id"] = str(uuid.uuid4())
     if realistic:
         return EmulatorConfig.realistic(**values, **settings)
+    if compressed_live:
+        return EmulatorConfig.compressed_live(**values, **settings)
     return EmulatorConfig(**{**TEST_DEFAULTS, **values, **settings})
 
 
@@ -71,11 +76,10 @@ class EmulatedSubscription:
         self._credentials: list[Any] = []
 
     @classmethod
-    def fresh(
-        cls, emulator: Emulator, *, realistic: bool = False, **settings: Any
-    ) -> EmulatedSubscription:
-        """Reset `emulator` to an empty cloud with these settings; its one subscription is new."""
-        emulator.reset(config_for_test(emulator, realistic=realistic, **settings))
+    def fresh(cls, emulator: Emulator, **settings: Any) -> EmulatedSubscription:
+        """Reset `emulator` to an empty cloud with these settings (see config_for_test); its
+        one subscription is new."""
+        emulator.reset(config_for_test(emulator, **settings))
         return cls(emulator)
 
     @property

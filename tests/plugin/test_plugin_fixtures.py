@@ -133,6 +133,12 @@ def test_realistic_behaves_like_live_aci(azure_emulator):
     assert poller.result().provisioning_state == "Succeeded"
 
 
+@pytest.mark.azure_emulator(compressed_live=True)
+def test_compressed_live_is_a_preset_too(azure_emulator):
+    assert azure_emulator.config.time_scale > 1
+    assert azure_emulator.config.retry_after_seconds is None
+
+
 @pytest.mark.azure_emulator(quota_cores=1, page_size=5)
 class TestClassMarker:
     @pytest.mark.azure_emulator(quota_cores=2)
@@ -158,7 +164,7 @@ def test_bad_settings_are_named(pytester):
     result.assert_outcomes(errors=2)
     result.stdout.fnmatch_lines(
         [
-            "*TypeError: Unknown emulator setting(s) quota_core; use realistic=True or any of:*",
+            "*TypeError: Unknown emulator setting(s) quota_core; use realistic=True, *",
             "*TypeError: tenant_id cannot be set per test (fixed for the test session).",
         ]
     )
@@ -245,3 +251,19 @@ def test_an_async_credential_left_open_is_closed_after_the_test(pytester):
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-W", "error")
     result.assert_outcomes(passed=2)
     assert "Unclosed" not in result.stdout.str() + result.stderr.str()
+
+
+def test_an_unregistered_provider_is_registered_by_the_sdk(azure_emulator, azure_emulator_server):
+    azure_emulator_server.set_provider_state("Microsoft.ContainerInstance")
+    resources = resources_for(azure_emulator)
+    assert resources.providers.get("Microsoft.ContainerInstance").registration_state == (
+        "NotRegistered"
+    )
+    aci = ContainerInstanceManagementClient(
+        azure_emulator.credential, azure_emulator.subscription_id, **azure_emulator.client_kwargs
+    )
+
+    assert list(aci.container_groups.list()) == []  # after MissingSubscriptionRegistration
+    assert resources.providers.get("Microsoft.ContainerInstance").registration_state == (
+        "Registered"
+    )
