@@ -15,7 +15,7 @@ from aci_emulator.faults import FaultInjector
 from aci_emulator.identity import Identity
 from aci_emulator.tls import make_server_tls
 from aci_emulator.web.app import ArmApplication
-from aci_emulator.web.serving import TlsServer
+from aci_emulator.web.serving import Connections, Limits, TlsServer
 
 log = logging.getLogger("aci_emulator")
 
@@ -44,8 +44,12 @@ class Emulator:
     'https://127.0.0.1:...'
     """
 
-    def __init__(self, config: EmulatorConfig | None = None) -> None:
+    # What serves the application; a benchmark may put another server in its place.
+    server_class: type[TlsServer] = TlsServer
+
+    def __init__(self, config: EmulatorConfig | None = None, limits: Limits | None = None) -> None:
         self.config = config or EmulatorConfig()
+        self.limits = limits or Limits()  # timeouts and bounds of the HTTPS server
         self.faults = FaultInjector()
         self._new_state()
         self._app: ArmApplication | None = None
@@ -71,7 +75,9 @@ class Emulator:
             hosts = (*hosts, self.config.host)
         tls = make_server_tls(self._tmpdir, hosts)
         self._app = ArmApplication(self.cloud, self.identity, self.config, self.faults)
-        self._server = TlsServer(self.config.host, self.config.port, self._app, tls.context)
+        self._server = self.server_class(
+            self.config.host, self.config.port, self._app, tls.context, self.limits
+        )
         host = self.config.host if self.config.host not in ("0.0.0.0", "::") else "127.0.0.1"
         host = f"[{host}]" if ":" in host else host
         endpoint = f"https://{host}:{self._server.port}"
@@ -133,6 +139,11 @@ class Emulator:
         self._new_state()
         if self._app is not None:  # requests from now on see the new state
             self._app.cloud, self._app.config = self.cloud, self.config
+
+    @property
+    def connections(self) -> Connections | None:
+        """The server's client connections: how many were accepted, are open, were evicted."""
+        return self._server.connections if self._server is not None else None
 
     def add_principal(self, client_id: str, secret: str, role: str = "Contributor") -> None:
         """Another service principal of this tenant; role 'Reader' may only read."""

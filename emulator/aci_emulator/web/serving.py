@@ -83,7 +83,7 @@ def raise_descriptor_limit() -> int:
     return soft
 
 
-class _Connections:
+class Connections:
     """Open client connections by address, oldest first; which ones completed a request."""
 
     def __init__(self, limit: int) -> None:
@@ -159,7 +159,7 @@ def _then_drain(body: Iterable[bytes], stream: Any) -> Iterable[bytes]:
 class _Listener(socket.socket):
     """The listening socket; asyncio calls its accept(), which records each connection."""
 
-    connections: _Connections
+    connections: Connections
 
     def accept(self) -> tuple[socket.socket, Any]:
         conn, addr = super().accept()
@@ -236,7 +236,7 @@ class TlsServer:
             listener.close()
             raise
         listener.setblocking(False)
-        self.connections = listener.connections = _Connections(
+        self.connections = listener.connections = Connections(
             self.limits.max_connections or descriptor_budget()
         )
         self._listener = listener
