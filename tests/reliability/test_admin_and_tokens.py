@@ -293,7 +293,7 @@ def test_a_malformed_basic_header_at_the_token_endpoint_is_400(admin, header, wh
         "AADSTS9002313: Invalid request. Request is malformed or invalid."
     )
     REPORT.hostile_client(
-        f"token request with `Authorization: Basic` {what}",
+        f"token request whose Basic client credentials are {what}",
         "400 `invalid_request` AADSTS9002313, as Entra ID answers a malformed request",
         f"{answer.status_code} `{body['error']}`: “{body['error_description']}”",
     )
