@@ -101,7 +101,14 @@ def exchange(emu: Emulator, request: bytes) -> bytes:
 
 
 # -- keep-alive ---------------------------------------------------------------------------------
-def test_a_tutorial_run_makes_one_tls_handshake_per_client(emu, monkeypatch, caplog):
+@pytest.fixture
+def default_emu() -> Iterator[Emulator]:
+    with Emulator(EmulatorConfig()) as running:  # the default limits: 20 s without a request
+        yield running
+
+
+def test_a_tutorial_run_makes_one_tls_handshake_per_client(default_emu, monkeypatch, caplog):
+    emu = default_emu
     env = tutorial_env(emu.info)
     use_identity(monkeypatch, env)
     monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
