@@ -13,6 +13,7 @@ azure-identity (and aiohttp, for `async_credential`) are imported only when used
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import uuid
 from functools import cached_property
@@ -149,19 +150,29 @@ class EmulatedSubscription:
         return credential
 
     def close(self) -> None:
-        """Close the credentials handed out (an async one left open by its test, too)."""
+        """Close the credentials handed out; an async one too, when its test ran its loop to the
+        end (asyncio.run) and left it open. One whose loop is still open is the test's to close
+        (`async with credential:`): it cannot be closed from another loop."""
         for credential in self._credentials:
             result = credential.close()
             if hasattr(result, "__await__"):
-                _run_to_completion(result)
+                _close_on_a_loop_of_our_own(result)
         self._credentials.clear()
 
 
-def _run_to_completion(awaitable: Any) -> None:
-    """Await on a loop of our own: the test's loop is gone by the time fixtures are torn down."""
+def _close_on_a_loop_of_our_own(closing: Any) -> None:
     import asyncio
 
     async def run() -> None:
-        await awaitable
+        await closing
 
-    asyncio.run(run())
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:  # called from a coroutine: blocking its loop would deadlock
+        closing.close()
+        return
+    # RuntimeError, ValueError: its connections belong to a loop that is still open.
+    with contextlib.suppress(RuntimeError, ValueError):
+        asyncio.run(run())

@@ -21,6 +21,9 @@ from azure.mgmt.resource.resources.aio import (
 
 from aci_emulator.testing import POLL_SECONDS
 
+# pytester runs small test files in-process, with the installed plugin loaded as in any project.
+pytest_plugins = ["pytester"]
+
 
 def resources_for(sub) -> ResourceManagementClient:
     return ResourceManagementClient(sub.credential, sub.subscription_id, **sub.client_kwargs)
