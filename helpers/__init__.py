@@ -1,7 +1,8 @@
 """Helpers for the Azure Container Instances notebook tutorial.
 
 The notebook keeps the scenario (the SDK calls) visible; these modules hold the mechanics:
-configuration and target, credential, clients, names, display, waiting, errors and cleanup.
+configuration and target, credential, clients, names, display, waiting, the HTTP exchange
+(show_http), errors and cleanup.
 """
 
 from .cleanup import CleanupReport, ResourceGroupRecord, clean_up, ensure_resource_group
@@ -34,6 +35,7 @@ from .names import (
 )
 from .settings import Settings
 from .waiting import WaitTimeoutError, wait_for, wait_until_terminated
+from .wire import show_http
 
 __all__ = [
     "AzureContext",
@@ -57,6 +59,7 @@ __all__ = [
     "find_leftovers",
     "make_clients",
     "new_run_id",
+    "show_http",
     "show_traceback",
     "status",
     "summarize",

@@ -8,6 +8,8 @@ from azure.mgmt.containerinstance import ContainerInstanceManagementClient
 # In azure-mgmt-resource 26 the package root no longer exports the client.
 from azure.mgmt.resource.resources import ResourceManagementClient
 
+from .wire import WIRE_TAP
+
 # ACI sends no Retry-After, so the SDK would sleep its default 30 s between polls.
 LIVE_POLLING_INTERVAL = 2.0
 EMULATOR_POLLING_INTERVAL = 0.2
@@ -40,6 +42,7 @@ def make_clients(
         "base_url": arm_endpoint,
         "credential_scopes": [arm_scope(arm_endpoint)],
         "polling_interval": polling_interval,
+        "per_retry_policies": [WIRE_TAP],  # for show_http(); idle unless one is open
     }
     if ca_bundle:
         options["connection_verify"] = ca_bundle

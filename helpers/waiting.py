@@ -1,8 +1,10 @@
 """Wait for a long-running operation, or for a run-once task to end, showing state and time.
 
 Progress is one line rewritten with a carriage return. Jupyter and nbclient keep only the
-text after the last ``\\r``, so a saved notebook holds just the final line,
-``<what>: <State> in <seconds> s``, whose duration a sanitize pattern can replace.
+text after the last ``\\r``, so a saved notebook holds just the final line: the states the wait
+saw and how long it took, ``<what>: Pending → Succeeded in <seconds> s``, whose duration a
+sanitize pattern can replace. Against the emulator, which plays a live run's sequence in a
+fraction of the time, the line also says how long the same step typically takes live.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import sys
 import time
 from typing import Any, TextIO, TypeVar
+from urllib.parse import urlsplit
 
 from azure.core.polling import LROPoller
 from azure.mgmt.containerinstance.models import ContainerGroup
@@ -17,6 +20,21 @@ from azure.mgmt.containerinstance.models import ContainerGroup
 from .errors import TutorialError, explain
 
 T = TypeVar("T")
+
+FINAL_STATES = ("Succeeded", "Failed", "Canceled", "Terminated")
+# What each step typically takes live (first matching start of the `what` text): ACI pulls
+# and starts a small image in about 10 s (Azure CLI recording test_container_create.yaml),
+# larger images take longer; deleting a resource group with resources in it takes minutes.
+TYPICAL_LIVE = (
+    ("create", "10 s to a minute, longer for a large image"),
+    ("update", "10 s to a minute"),
+    ("restart", "10 s to a minute"),
+    ("start", "10 s to a minute"),
+    ("delete resource group", "1 to 2 minutes"),
+    ("delete", "a few seconds"),
+    ("run", "as long as the task runs, plus the start"),
+)
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class WaitTimeoutError(TutorialError, TimeoutError):
@@ -32,6 +50,39 @@ def _in_notebook() -> bool:
 def _state(poller: LROPoller) -> str:
     status = str(poller.status() or "Unknown")
     return status[:1].upper() + status[1:]  # "succeeded" when a call finished at once
+
+
+def typical_live(what: str) -> str | None:
+    """How long the step ``what`` typically takes against live Azure, if known."""
+    for start, typical in TYPICAL_LIVE:
+        if what.startswith(start):
+            return typical
+    return None
+
+
+def _emulated(poller: LROPoller) -> bool:
+    """Does the poller talk to a Resource Manager on this machine (the emulator)?"""
+    method = getattr(poller, "polling_method", None)
+    initial = getattr(method(), "_initial_response", None) if method else None
+    url = getattr(getattr(initial, "http_request", None), "url", "") or ""
+    return urlsplit(url).hostname in LOOPBACK
+
+
+class _States:
+    """The distinct states a wait saw, in order."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def note(self, state: str) -> None:
+        if not self.seen or self.seen[-1] != state:
+            self.seen.append(state)
+
+    def __str__(self) -> str:
+        # 'InProgress' is the SDK's word before the service named a state (ACI says 'Pending').
+        named = [s for s in self.seen if s not in FINAL_STATES and s != "InProgress"]
+        shown = [s for s in self.seen if s != "InProgress"] if named else self.seen
+        return " → ".join(shown)
 
 
 class _Line:
@@ -53,31 +104,43 @@ class _Line:
         self.stream.flush()
 
 
+def _live_note(what: str, emulated: bool) -> str:
+    typical = typical_live(what) if emulated else None
+    return f" (live: typically {typical})" if typical else ""
+
+
 def wait_for(
     poller: LROPoller[T],
     what: str,
     *,
     stream: TextIO | None = None,
-    tick: float = 0.5,
+    tick: float = 0.05,
 ) -> T:
     """Wait for ``poller`` while showing its state; return its result.
 
+    The final line names the states seen, e.g. ``Pending → Succeeded``, and the time taken.
     A failure is re-raised with advice when it is a known Azure error (see ``explain``).
     """
     line = _Line(stream or sys.stdout)
+    note = _live_note(what, _emulated(poller))
+    states = _States()
     start = time.monotonic()
+    states.note(_state(poller))
     while not poller.done():
-        line.show(f"{what}: {_state(poller)} … {time.monotonic() - start:.0f} s")
+        line.show(f"{what}: {states} … {time.monotonic() - start:.0f} s")
         poller.wait(tick)
+        states.note(_state(poller))
     try:
         result = poller.result()
     except Exception as err:
-        line.show(f"{what}: Failed after {time.monotonic() - start:.1f} s", final=True)
+        states.note("Failed")
+        line.show(f"{what}: {states} after {time.monotonic() - start:.1f} s{note}", final=True)
         explained = explain(err)
         if explained is None:
             raise
         raise explained from err
-    line.show(f"{what}: {_state(poller)} in {time.monotonic() - start:.1f} s", final=True)
+    states.note(_state(poller))
+    line.show(f"{what}: {states} in {time.monotonic() - start:.1f} s{note}", final=True)
     return result
 
 
@@ -89,6 +152,15 @@ def _terminated(group: ContainerGroup) -> bool:
         and view.current_state.state == "Terminated"
         for view in views
     )
+
+
+def _exit_codes(group: ContainerGroup) -> str:
+    codes = [
+        str(c.instance_view.current_state.exit_code)
+        for c in group.containers or []
+        if c.instance_view and c.instance_view.current_state
+    ]
+    return f" (exit code {', '.join(codes)})" if codes else ""
 
 
 def _group_state(group: ContainerGroup) -> str:
@@ -108,12 +180,15 @@ def wait_until_terminated(
     """Poll ``get`` until every container of a run-once group has terminated; return the group.
 
     ``ctx`` is an AzureContext. Progress shows like ``wait_for``: one line rewritten in place,
-    ending ``<what>: Terminated in <seconds> s``. Raises TutorialError if the group fails to
-    provision, and WaitTimeoutError (also a TimeoutError) after ``timeout`` seconds.
+    ending ``<what>: Running → Terminated (exit code 0) in <seconds> s``. Raises TutorialError
+    if the group fails to provision, and WaitTimeoutError (also a TimeoutError) after
+    ``timeout`` seconds.
     """
     what = f"run container group {name!r}"
+    note = _live_note(what, bool(getattr(ctx, "emulated", False)))
     line = _Line(stream or sys.stdout)
     tick = ctx.polling_interval if tick is None else tick
+    states = _States()
     start = time.monotonic()
     while True:
         try:
@@ -125,23 +200,26 @@ def wait_until_terminated(
             raise explained from err
         elapsed = time.monotonic() - start
         if _terminated(group):
-            line.show(f"{what}: Terminated in {elapsed:.1f} s", final=True)
+            states.note("Terminated")
+            text = f"{what}: {states}{_exit_codes(group)} in {elapsed:.1f} s{note}"
+            line.show(text, final=True)
             return group
         state = _group_state(group)
+        states.note(state)
         if group.provisioning_state == "Failed":
-            line.show(f"{what}: Failed after {elapsed:.1f} s", final=True)
+            line.show(f"{what}: {states} after {elapsed:.1f} s", final=True)
             raise TutorialError(
                 f"Container group {name!r} failed to start.",
                 "Read the events of its containers (get() and summarize()) for the reason, "
                 "e.g. an image that cannot be pulled; fix the definition and create it again.",
             )
         if elapsed >= timeout:
-            line.show(f"{what}: {state} after {elapsed:.1f} s", final=True)
+            line.show(f"{what}: {states} after {elapsed:.1f} s", final=True)
             raise WaitTimeoutError(
                 f"Container group {name!r} is still {state} after {timeout:.0f} s.",
                 "A run-once task needs restart_policy Never or OnFailure, and a command that "
                 "exits. Read its logs (containers.list_logs) to see what it is doing, then wait "
                 "again with a longer timeout, or stop or delete it.",
             )
-        line.show(f"{what}: {state} … {elapsed:.0f} s")
+        line.show(f"{what}: {states} … {elapsed:.0f} s")
         time.sleep(tick)

@@ -261,7 +261,9 @@ def test_a_run_once_task_is_awaited_and_a_lifecycle_is_shown(ctx, capsys):
         0,
         "Succeeded",
     )
-    assert capsys.readouterr().out.startswith("run container group 'task': Terminated in ")
+    assert capsys.readouterr().out.startswith(
+        "run container group 'task': Running → Terminated (exit code 0) in "
+    )
     logs = ctx.aci.containers.list_logs(ctx.resource_group, "task", "wordcount").content
     assert logs == "[('HAMLET', 386), ('HORATIO', 127), ('CLAUDIUS', 120)]\n"
 

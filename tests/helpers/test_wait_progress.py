@@ -4,7 +4,7 @@ import pytest
 from azure.mgmt.containerinstance.models import ContainerGroup
 
 from helpers.errors import TutorialError
-from helpers.waiting import WaitTimeoutError, wait_for, wait_until_terminated
+from helpers.waiting import WaitTimeoutError, typical_live, wait_for, wait_until_terminated
 
 
 class FakePoller:
@@ -43,7 +43,7 @@ def test_plain_output_holds_only_the_final_line():
         )
         == "cg"
     )
-    assert out.getvalue().startswith("create x: Succeeded in ")
+    assert out.getvalue().startswith("create x: Pending → Succeeded in ")
     assert out.getvalue().endswith(" s\n")
     assert out.getvalue().count("\n") == 1
 
@@ -53,7 +53,7 @@ def test_a_terminal_sees_progress_rewritten_in_place():
     wait_for(FakePoller(["InProgress", "Succeeded"], 1), "op", stream=out, tick=0)
     text = out.getvalue()
     assert text.startswith("\rop: InProgress … 0 s")
-    assert "\rop: Succeeded in " in text
+    assert "\rop: InProgress → Succeeded in " in text
 
 
 def test_an_operation_that_finished_at_once_reads_well():
@@ -123,7 +123,9 @@ def test_waits_until_every_container_has_terminated():
     finished = wait_until_terminated(ctx, "rg", "task", stream=out)
     assert ctx.calls == 3
     assert finished.containers[0].instance_view.current_state.exit_code == 0
-    assert out.getvalue().startswith("run container group 'task': Terminated in ")
+    assert out.getvalue().startswith(
+        "run container group 'task': Pending → Running → Terminated (exit code 0) in "
+    )
     assert out.getvalue().count("\n") == 1  # plain output: the final line only
 
 
@@ -159,3 +161,47 @@ def test_a_missing_group_is_explained(arm_error):
     with pytest.raises(TutorialError) as caught:
         wait_until_terminated(FakeContext([missing]), "rg", "task", stream=io.StringIO())
     assert caught.value.code == "ResourceNotFound"
+
+
+def test_the_sdk_placeholder_state_gives_way_to_the_service_s_own():
+    out = io.StringIO()
+    wait_for(FakePoller(["InProgress", "Pending", "Succeeded"]), "create x", stream=out, tick=0)
+    assert out.getvalue().startswith("create x: Pending → Succeeded in ")
+
+
+def test_a_failure_names_the_states_seen(arm_error):
+    err = arm_error(400, "InaccessibleImage", "The image 'x' is not accessible.")
+    out = io.StringIO()
+    with pytest.raises(TutorialError):
+        wait_for(FakePoller(["Pending", "Failed"], error=err), "create z", stream=out, tick=0)
+    assert out.getvalue().startswith("create z: Pending → Failed after ")
+
+
+@pytest.mark.parametrize(
+    ("what", "typical"),
+    [
+        ("create container group 'a'", "10 s to a minute, longer for a large image"),
+        ("delete resource group 'rg'", "1 to 2 minutes"),
+        ("delete container group 'a'", "a few seconds"),
+        ("restart container group 'a'", "10 s to a minute"),
+        ("list things", None),
+    ],
+)
+def test_typical_live_durations_by_step(what, typical):
+    assert typical_live(what) == typical
+
+
+def test_a_poller_without_a_local_endpoint_shows_no_live_note():
+    out = io.StringIO()
+    wait_for(FakePoller(["Succeeded"]), "create x", stream=out)
+    assert "live" not in out.getvalue()
+
+
+def test_a_task_wait_against_the_emulator_says_what_live_takes():
+    ctx = FakeContext([group_in("Running"), group_in("Terminated")])
+    ctx.emulated = True
+    out = io.StringIO()
+    wait_until_terminated(ctx, "rg", "task", stream=out)
+    assert out.getvalue().endswith(
+        " s (live: typically as long as the task runs, plus the start)\n"
+    )
