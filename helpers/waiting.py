@@ -18,6 +18,7 @@ from azure.core.polling import LROPoller
 from azure.mgmt.containerinstance.models import ContainerGroup
 
 from .errors import TutorialError, explain
+from .wire import _json, recording, reported_state
 
 T = TypeVar("T")
 
@@ -60,12 +61,26 @@ def typical_live(what: str) -> str | None:
     return None
 
 
+def _initial_response(poller: LROPoller) -> Any:
+    method = getattr(poller, "polling_method", None)
+    return getattr(method(), "_initial_response", None) if method else None
+
+
 def _emulated(poller: LROPoller) -> bool:
     """Does the poller talk to a Resource Manager on this machine (the emulator)?"""
-    method = getattr(poller, "polling_method", None)
-    initial = getattr(method(), "_initial_response", None) if method else None
+    initial = _initial_response(poller)
     url = getattr(getattr(initial, "http_request", None), "url", "") or ""
     return urlsplit(url).hostname in LOOPBACK
+
+
+def _initial_state(poller: LROPoller) -> str:
+    """The state the first response reported (ACI's 201 says Pending), else the poller's."""
+    initial = getattr(_initial_response(poller), "http_response", None)
+    try:
+        state = reported_state(_json(initial.text())) if initial is not None else None
+    except Exception:  # a body that cannot be read: the poller's own word will do
+        state = None
+    return state or _state(poller)
 
 
 class _States:
@@ -123,22 +138,31 @@ def wait_for(
     """
     line = _Line(stream or sys.stdout)
     note = _live_note(what, _emulated(poller))
-    states = _States()
+    states, sampled = _States(), _States()
     start = time.monotonic()
-    states.note(_state(poller))
-    while not poller.done():
-        line.show(f"{what}: {states} … {time.monotonic() - start:.0f} s")
-        poller.wait(tick)
-        states.note(_state(poller))
-    try:
-        result = poller.result()
-    except Exception as err:
+    states.note(_initial_state(poller))
+    # The polls' answers as the tutorial's clients received them: none is missed, however
+    # short a state; other clients' pollers are sampled instead.
+    with recording() as wire:
+        while not poller.done():
+            sampled.note(_state(poller))
+            line.show(f"{what}: {sampled} … {time.monotonic() - start:.0f} s")
+            poller.wait(tick)
+        try:
+            result = poller.result()
+            error = None
+        except Exception as err:
+            error = err
+    polled = [reported_state(x.body) for x in wire.exchanges]
+    for state in [s for s in polled if s] or sampled.seen:
+        states.note(state)
+    if error is not None:
         states.note("Failed")
         line.show(f"{what}: {states} after {time.monotonic() - start:.1f} s{note}", final=True)
-        explained = explain(err)
+        explained = explain(error)
         if explained is None:
-            raise
-        raise explained from err
+            raise error
+        raise explained from error
     states.note(_state(poller))
     line.show(f"{what}: {states} in {time.monotonic() - start:.1f} s{note}", final=True)
     return result

@@ -193,6 +193,31 @@ WIRE_TAP = WireTap()
 
 
 @contextmanager
+def recording() -> Iterator[Transcript]:
+    """Record the exchanges of the tutorial's clients inside the block, without printing."""
+    transcript = Transcript()
+    with _active_lock:
+        _active.append(transcript)
+    try:
+        yield transcript
+    finally:
+        with _active_lock:
+            _active.remove(transcript)
+
+
+def reported_state(body: Any) -> str | None:
+    """The state a response body reports: an operation's status, or a provisioning state."""
+    if not isinstance(body, dict):
+        return None
+    if isinstance(body.get("status"), str):
+        return body["status"]
+    properties = body.get("properties")
+    if isinstance(properties, dict) and isinstance(properties.get("provisioningState"), str):
+        return properties["provisioningState"]
+    return None
+
+
+@contextmanager
 def show_http(
     *, request_headers: bool = False, stream: TextIO | None = None
 ) -> Iterator[Transcript]:
@@ -203,14 +228,11 @@ def show_http(
     the body; consecutive identical polls are merged, "(3×)". ``request_headers=True`` also shows
     the request headers, ``Authorization`` redacted.
     """
-    transcript = Transcript(request_headers=request_headers)
-    with _active_lock:
-        _active.append(transcript)
-    try:
-        yield transcript
-    finally:
-        with _active_lock:
-            _active.remove(transcript)
-        out = stream or sys.stdout
-        out.write(str(transcript) + "\n")
-        out.flush()
+    with recording() as transcript:
+        transcript.request_headers = request_headers
+        try:
+            yield transcript
+        finally:
+            out = stream or sys.stdout
+            out.write(str(transcript) + "\n")
+            out.flush()

@@ -145,3 +145,30 @@ def test_short_path_shortens_operation_ids():
         "/subscriptions/…/providers/Microsoft.ContainerInstance/locations/eastus/operations/"
         "3bcdc2a7…?api-version=2018-06-01"
     )
+
+
+def test_wait_for_takes_the_states_from_the_wire_not_from_sampling(ctx):
+    ctx.aci.container_groups.begin_create_or_update(
+        ctx.resource_group, "restarted", definition(ctx), polling_interval=0.05
+    ).result()
+    out = io.StringIO()
+    # A tick longer than the whole wait: sampling alone would see no state but the first.
+    wait_for(
+        ctx.aci.container_groups.begin_restart(ctx.resource_group, "restarted"),
+        "restart container group 'restarted'",
+        stream=out,
+        tick=30,
+    )
+    assert out.getvalue().startswith("restart container group 'restarted': Pending → Succeeded in ")
+    assert out.getvalue().endswith(" s (live: typically 10 s to a minute)\n")
+
+
+def test_a_create_starts_from_the_state_its_201_reports(ctx):
+    out = io.StringIO()
+    wait_for(
+        ctx.aci.container_groups.begin_create_or_update(ctx.resource_group, "new", definition(ctx)),
+        "create container group 'new'",
+        stream=out,
+        tick=30,
+    )
+    assert out.getvalue().startswith("create container group 'new': Pending → Succeeded in ")
