@@ -28,7 +28,7 @@ FLOOR_SOURCE = (
     "import aci_emulator\n"
     "import helpers\n"
 )
-TARGET = 1.25
+TARGET = 1.5
 
 
 def floor_notebook() -> nbformat.NotebookNode:

@@ -62,19 +62,19 @@ class EmulatorConfig:
 
     @classmethod
     def compressed_live(cls, **overrides: object) -> EmulatorConfig:
-        """Live ACI's sequence of states in about a second, with live-like times shown.
+        """Live ACI's sequence of states in a fraction of a second, with live-like times shown.
 
         A create stays Pending (Pulling, Pulled, Started) before it runs, a run-once task runs
         then terminates, a resource group delete answers 202 before it is gone. A create takes
-        0.3 s here and shows as about 10 s, the time a small image takes live (Azure CLI
+        0.15 s here and shows as about 10 s, the time a small image takes live (Azure CLI
         recording test_container_create.yaml: PUT at 11:42:57, Pulling 11:43:03, Pulled 11:43:05,
         Started 11:43:06). No Retry-After, as live: the client's polling interval decides.
         """
         values: dict[str, object] = {
-            "provisioning_seconds": 0.3,
+            "provisioning_seconds": 0.15,
             "task_seconds": 0.4,
-            "resource_group_delete_seconds": 0.2,
-            "time_scale": 32.0,
+            "resource_group_delete_seconds": 0.1,
+            "time_scale": 64.0,
             "retry_after_seconds": None,
         }
         values.update(overrides)
