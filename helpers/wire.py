@@ -42,7 +42,7 @@ class Exchange:
     request_body: Any
     status: int
     reason: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: Any
     count: int = 1
 
@@ -147,7 +147,7 @@ class Transcript:
             excerpt = _excerpt(x.body)
             out.append(f"  → {x.status} {x.reason}" + (f"  {excerpt}" if excerpt else "") + repeat)
             for name in LRO_HEADERS:
-                value = x.headers.get(name)
+                value = x.headers.get(name.lower())  # HTTP/2 sends names in lower case
                 if value:
                     out.append(f"    {name}: {short_path(value) if '://' in value else value}")
         return out
@@ -182,7 +182,7 @@ class WireTap(SansIOHTTPPolicy):
             ),
             status=http_response.status_code,
             reason=_reason(http_response.status_code),
-            headers=dict(http_response.headers),
+            headers={k.lower(): v for k, v in http_response.headers.items()},
             body=body,
         )
         for transcript in listeners:
