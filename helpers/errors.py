@@ -22,8 +22,8 @@ REGISTER_PROVIDER = (
 SIGN_IN = (
     "Sign in with `az login` (then `az account set --subscription <id>`), or put a service "
     "principal in .env: AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET. "
-    "To use the local emulator instead, add the line ACI_TUTORIAL_TARGET=emulator to .env "
-    "(or export it in the shell that starts Jupyter) and restart the kernel."
+    "To use the local emulator instead, set ACI_TUTORIAL_TARGET=emulator in .env (or export it "
+    "in the shell that starts Jupyter) and restart the kernel."
 )
 
 REACH_SIGN_IN = (

@@ -58,7 +58,7 @@ def test_ipython_shows_a_failed_sign_in_in_at_most_20_lines_advice_second():
 
 
 def test_sign_in_advice_says_what_to_write_in_env():
-    assert "add the line ACI_TUTORIAL_TARGET=emulator to .env" in SIGN_IN
+    assert "set ACI_TUTORIAL_TARGET=emulator in .env" in SIGN_IN
     assert "unset AZURE_SUBSCRIPTION_ID" not in SIGN_IN
 
 
