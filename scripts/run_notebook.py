@@ -21,6 +21,7 @@ from typing import Any
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from traitlets import Bool
 from traitlets.config import Config
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -99,6 +100,22 @@ def short_error(output: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+class StepClient(NotebookClient):
+    """On a terminal, shows each output the moment it arrives: a progress line rewritten with
+    '\\r' then updates in place (a live create waits minutes). Elsewhere (a log, a pipe), each
+    step's output is shown once it ends, with only the final text of such lines."""
+
+    live = Bool(False)
+
+    def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> Any:
+        out = super().output(outs, msg, display_id, cell_index)
+        if self.live and out is not None and out.output_type != "error":
+            raw = out.text if out.output_type == "stream" else text_of(out) + "\n"
+            sys.stdout.write(raw.replace("\n", "\n    ").replace("\r", "\r    "))
+            sys.stdout.flush()
+        return out
+
+
 def run(path: Path) -> int:
     notebook = nbformat.read(path, as_version=4)
     titles = step_titles(notebook)
@@ -107,26 +124,37 @@ def run(path: Path) -> int:
     # about unencrypted traffic. The folder is absolute: the kernel runs in the notebook's folder.
     sockets = Path(tempfile.mkdtemp(prefix="run-notebook-"))
     kernel = {"transport": "ipc", "connection_file": str(sockets / "kernel.json")}
-    client = NotebookClient(
+    client = StepClient(
         notebook,
         config=Config({"KernelManager": kernel}),
         kernel_name="python3",
         timeout=900,
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
+        live=sys.stdout.isatty(),
     )
     started = time.monotonic()
 
-    def on_cell_executed(cell: Any, cell_index: int, **_: Any) -> None:
+    def on_cell_start(cell: Any, cell_index: int, **_: Any) -> None:
         if cell.cell_type != "code":
             return
         number = code_cells.index(cell_index) + 1
         title = titles.get(cell_index) or "(untitled)"
         print(f"[{number}/{len(code_cells)}] {title}", flush=True)
+        if client.live:
+            sys.stdout.write("    ")
+
+    def on_cell_executed(cell: Any, cell_index: int, **_: Any) -> None:
+        if cell.cell_type != "code":
+            return
+        if client.live:
+            sys.stdout.write("\r")  # the next header starts on the indented line's left
+            return
         text = cell_text(cell.outputs)
         if text:
             print(indent(text), flush=True)
 
+    client.on_cell_start = on_cell_start
     client.on_cell_executed = on_cell_executed
     print(f"Running {path.name} ({len(code_cells)} steps); the notebook file is not changed.")
     try:
