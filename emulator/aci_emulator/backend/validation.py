@@ -1,6 +1,7 @@
 """Request validation as the service does it: names, required fields, enums, ports, limits.
 
-The SDKs validate nothing client-side, so every rule here is what a user meets first.
+The SDKs validate nothing client-side, so every rule here is what a user meets first. A body's
+types are checked first, all of them in one pass (schema.py): the rules may rely on them.
 Messages follow Azure's wording where a real payload is known (see emulator/README.md).
 """
 
@@ -257,11 +258,6 @@ def _container(group: str, container: dict[str, Any], index: int, init: bool = F
     cprops["environmentVariables"] = [
         _environment_variable(group, cname, e) for e in cprops.get("environmentVariables") or []
     ]
-    command = cprops.get("command")
-    if command is not None and not (
-        isinstance(command, list) and all(isinstance(part, str) for part in command)
-    ):
-        raise invalid_content(f"Unexpected value for 'command'. Path '{path}.properties.command'")
     return {"name": cname, "properties": cprops}
 
 
