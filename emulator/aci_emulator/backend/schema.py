@@ -1,7 +1,9 @@
 """The types of a request body, checked in one pass before any rule of the service runs.
 
-The shapes follow the REST spec of Microsoft.ContainerInstance (2023-05-01, plus the fields the
-CLI's 2024-05-01-preview sends) and of Microsoft.Resources resource groups. A property the spec
+The shapes follow the REST spec of Microsoft.ContainerInstance (Azure/azure-rest-api-specs,
+specification/containerinstance/resource-manager/Microsoft.ContainerInstance/stable/2023-05-01/
+containerInstance.json, plus the fields the CLI's 2024-05-01-preview sends) and of
+Microsoft.Resources resource groups. A property the spec
 does not know is kept as sent (the service's deserializer ignores it; JSON depth and body size
 bound it), but a known property must have its spec's type: strings where strings belong,
 finite numbers, integers, booleans, objects and arrays. So the rules in validation.py, the
