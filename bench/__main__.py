@@ -22,8 +22,14 @@ from bench import machine
 from bench.report import Result, write_docs
 
 ROOT = Path(__file__).resolve().parent.parent
-NAMES = ("notebook", "overhead", "list", "waiting", "workshop", "suite", "soak")
-ALIASES = {"floor": "notebook", "scale": "list", "wait": "waiting", "tests": "suite"}
+NAMES = ("notebook", "overhead", "list", "waiting", "workshop", "connections", "suite", "soak")
+ALIASES = {
+    "floor": "notebook",
+    "scale": "list",
+    "wait": "waiting",
+    "tests": "suite",
+    "server": "connections",
+}
 
 
 @dataclass
@@ -38,6 +44,7 @@ class Plan:
     workshop_rounds: int
     soak_cycles: int
     soak_compare_cycles: int
+    quick: bool = False
 
 
 def plan_for(args: argparse.Namespace) -> Plan:
@@ -53,6 +60,7 @@ def plan_for(args: argparse.Namespace) -> Plan:
         workshop_rounds=1 if quick else 2,
         soak_cycles=2_000 if quick else 10_000,
         soak_compare_cycles=500 if quick else 2_000,
+        quick=quick,
     )
     if args.sizes:
         plan.list_sizes = args.sizes
@@ -92,6 +100,11 @@ def benchmarks(plan: Plan) -> dict[str, Callable[[], Result]]:
 
         return workshop.run(plan.attendees, plan.workshop_rounds)
 
+    def connections() -> Result:
+        from bench import connections
+
+        return connections.run(plan.overhead_rounds, plan.quick)
+
     def soak() -> Result:
         from bench import soak
 
@@ -108,6 +121,7 @@ def benchmarks(plan: Plan) -> dict[str, Callable[[], Result]]:
         "list": list_scale,
         "waiting": waiting,
         "workshop": workshop,
+        "connections": connections,
         "soak": soak,
         "suite": suite,
     }

@@ -183,6 +183,7 @@ def run(attendees: int, rounds: int) -> Result:
         directory,
     )
     stub: Server | None = None
+    legacy: Server | None = None
     sessions: dict[tuple[str, str], list[dict[str, Any]]] = {}
     try:
         emulator.start()
@@ -200,9 +201,18 @@ def run(attendees: int, rounds: int) -> Result:
             for kind in ("alone", "workshop")
         ]
         plan.append(("emulator", "paced", emulator))
+        plan.append(("emulator", "double", emulator))
+        # The former server (werkzeug's, a connection per request) with the same emulator.
+        legacy = Server(
+            [sys.executable, "-m", "bench.serve_with", "werkzeug", "serve", "--port", "0"]
+            + ["--quota-cores", str(QUOTA_CORES)],
+            directory,
+        )
+        legacy.start()
+        plan.append(("emulator on werkzeug (before)", "workshop", legacy))
         for r in range(rounds):
             for target, kind, server in plan if r % 2 == 0 else plan[::-1]:
-                n = 1 if kind == "alone" else attendees
+                n = {"alone": 1, "double": 2 * attendees}.get(kind, attendees)
                 think = THINK_SECONDS if kind == "paced" else 0.0
                 tag = f"{kind[0]}{r}{secrets.token_hex(2)}"
                 one = session(ctx, server, n, tag, think)
@@ -211,6 +221,8 @@ def run(attendees: int, rounds: int) -> Result:
         emulator.stop()
         if stub is not None:
             stub.stop()
+        if legacy is not None:
+            legacy.stop()
         shutil.rmtree(directory, ignore_errors=True)
     result.headers = [
         "server",
@@ -240,6 +252,7 @@ def run(attendees: int, rounds: int) -> Result:
                 target,
                 {
                     "alone": "1 (alone)",
+                    "double": str(2 * attendees),
                     "workshop": str(attendees),
                     "paced": f"{attendees}, paced",
                 }[kind],
@@ -275,4 +288,14 @@ def run(attendees: int, rounds: int) -> Result:
         f"(same stack, no logic) the unpaced p99 is {stats.ms(floor['p99'])}: the emulator's "
         f"p99 is {stats.ratio(crowd['p99'], floor['p99']):.2f}× that."
     )
+    double = summary.get(("emulator", "double"))
+    before = summary.get(("emulator on werkzeug (before)", "workshop"))
+    if double and before:
+        result.notes.append(
+            f"The {2 * attendees}-attendee row is the same workshop with twice the attendees "
+            f"(reported, no target): p99 {stats.ms(double['p99'])}, {double['errors']:g} errors. "
+            "The werkzeug row is the same emulator served by the former server "
+            "(`bench.legacy_server`: a thread and a TLS handshake per request), same run: p99 "
+            f"{stats.ms(before['p99'])} there against {stats.ms(crowd['p99'])} on hypercorn."
+        )
     return result
