@@ -87,7 +87,7 @@ def test_racing_for_one_dns_label_only_one_wins(emu, sdk, rg):
             return "created"
         except HttpResponseError as err:
             assert err.status_code == 400
-            assert err.error.code == "DnsNameLabelNotAvailable"
+            assert err.error.code == "DnsNameLabelAlreadyTaken"
             return "refused"
 
     with ThreadPoolExecutor(THREADS) as pool:

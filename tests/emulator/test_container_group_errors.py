@@ -109,16 +109,30 @@ def test_invalid_volume_name(aci, rg, cg_name):
     assert f"The volume name 'vol' in container group '{cg_name}' is invalid" in error.error.message
 
 
-@pytest.mark.parametrize("variable", ["MY-VAR", "has space", "x" * 64, "ünïcode"])
+@pytest.mark.parametrize(
+    "variable", ["MY-VAR", "has space", "x" * 64, "ünïcode", "discovery.type", "1ST"]
+)
 def test_invalid_environment_variable_name(aci, rg, cg_name, variable):
     error = create_error(aci, rg, cg_name, group(container(env={variable: "1"}, ports=[80])))
 
+    # Azure's code and text as users pasted them (Azure/azure-cli#21047, Azure/aci-deploy#89).
     assert error.status_code == 400
-    assert error.error.code == "InvalidEnvironmentVariable"
-    assert error.error.message.startswith(
-        f"The environment variable name '{variable}' of container 'app' in container group "
-        f"'{cg_name}' is invalid."
+    assert error.error.code == "InvalidContainerEnvironmentVariable"
+    assert error.error.message == (
+        f"The environment variable name in container 'app' of container group '{cg_name}' is "
+        "invalid. A valid environment variable name must start with alphabetic character or "
+        "'_', followed by a string of alphanumeric characters or '_' (e.g. 'my_name',  or "
+        "'MY_NAME',  or 'MyName')."
     )
+
+
+def test_environment_variable_names_azure_accepts(aci, rg, cg_name):
+    env = {"_private": "1", "MyName": "2", "my_name_2": "3"}
+    created = aci.container_groups.begin_create_or_update(
+        rg, cg_name, group(container(env=env, ports=[80]))
+    ).result()
+
+    assert [e.name for e in created.containers[0].environment_variables] == list(env)
 
 
 # -- ports and IP address ---------------------------------------------------------------------------
@@ -135,11 +149,28 @@ def test_invalid_port(aci, rg, cg_name, port):
 
 
 def test_ip_ports_must_be_exposed_by_a_container(aci, rg, cg_name):
-    error = create_error(aci, rg, cg_name, group(container(ports=[80]), ports=[80, 443]))
+    error = create_error(aci, rg, cg_name, group(container(ports=[8080]), ports=[443, 80, 8080]))
 
-    assert error.error.code == "InvalidIpAddressPorts"
-    assert f"The ports '443' in the IP address of container group '{cg_name}'" in (
-        error.error.message
+    # hashicorp/terraform-provider-azurerm#5091: "Following ports '443,80' in the 'ipAddress' …"
+    assert error.status_code == 400
+    assert error.error.code == "UnreferencedIpAddressPorts"
+    assert error.error.message == (
+        "Following ports '443,80' in the 'ipAddress' are not used by any container in container "
+        f"group '{cg_name}'."
+    )
+
+
+def test_ip_address_ports_cannot_be_empty(aci, rg, cg_name):
+    definition = group(container(ports=[80]))
+    definition.ip_address.ports = []
+
+    error = create_error(aci, rg, cg_name, definition)
+
+    # hashicorp/terraform-provider-azurerm#1697 and #11102, Azure/ResourceModules#2205.
+    assert error.status_code == 400
+    assert error.error.code == "MissingIpAddressPorts"
+    assert error.error.message == (
+        f"The ports in the 'ipAddress' of container group '{cg_name}' cannot be empty."
     )
 
 
@@ -334,14 +365,38 @@ def test_non_positive_resources(aci, rg, cg_name, cpu, memory):
     assert "CPU and memory must be greater than 0" in error.error.message
 
 
-@pytest.mark.parametrize(("cpu", "memory"), [(5, 1.0), (1, 17), (4.5, 20)])
-def test_resources_above_the_maximum(aci, rg, cg_name, cpu, memory):
-    error = create_error(aci, rg, cg_name, group(container(cpu=cpu, memory=memory, ports=[80])))
+def capacity_error(aci, rg, name, definition) -> HttpResponseError:
+    with pytest.raises(HttpResponseError) as err:
+        aci.container_groups.begin_create_or_update(rg, name, definition)
+    return err.value
 
-    assert error.status_code == 400
-    assert error.error.code == "ResourceRequestsExceedMaxAllowed"
-    assert f"(CPU: '{cpu:g}', memory: '{memory:g}' GB)" in error.error.message
-    assert "CPU '4', memory '16' GB" in error.error.message
+
+@pytest.mark.parametrize(("cpu", "memory"), [(5, 1.0), (4, 32), (4.5, 20)])
+def test_resources_above_what_a_region_offers(aci, rg, cg_name, cpu, memory):
+    error = capacity_error(aci, rg, cg_name, group(container(cpu=cpu, memory=memory, ports=[80])))
+
+    # virtual-kubelet/virtual-kubelet#592: a 409 with code ServiceUnavailable, naming the request.
+    assert error.status_code == 409
+    assert error.error.code == "ServiceUnavailable"
+    assert error.error.message == (
+        "The requested resource is not available in the location 'eastus' at this moment. "
+        "Please retry with a different resource request or in another location. Resource "
+        f"requested: '{cpu:g}' CPU '{memory:g}' GB memory 'Linux' OS"
+    )
+
+
+def test_group_total_above_what_a_region_offers(aci, rg, cg_name):
+    five = [container(name=f"c{i}", cpu=1, memory=1) for i in range(5)]
+
+    error = capacity_error(aci, rg, cg_name, group(*five, public=False))
+
+    assert error.status_code == 409
+    assert error.error.code == "ServiceUnavailable"
+    assert error.error.message.endswith("Resource requested: '5' CPU '5' GB memory 'Linux' OS")
+    # Four such containers fit.
+    assert aci.container_groups.begin_create_or_update(
+        rg, cg_name, group(*five[:4], public=False)
+    ).result()
 
 
 def test_quota(make_emulator):
@@ -390,10 +445,10 @@ def test_dns_label_is_unique_per_region(aci, rg, cg_name):
     with pytest.raises(HttpResponseError) as err:
         aci.container_groups.begin_create_or_update(rg, cg_name + "-2", group(dns_label=label))
     assert err.value.status_code == 400
-    assert err.value.error.code == "DnsNameLabelNotAvailable"
+    assert err.value.error.code == "DnsNameLabelAlreadyTaken"
     assert err.value.error.message == (
-        f"The DNS name label '{label}' in container group '{cg_name}-2' not available. Try using "
-        "a different label."
+        f"The DNS name label '{label}' in container group '{cg_name}-2' is not available. Try "
+        "using a different label."
     )
 
     # The same label in another region is fine, and so is a redeploy of the owner.
@@ -467,7 +522,7 @@ def test_changing_what_cannot_change(aci, rg, cg_name, change):
         )
 
     assert err.value.status_code == 400
-    assert err.value.error.code == "ContainerGroupUpdateNotAllowed"
+    assert err.value.error.code == "InvalidContainerGroupUpdate"
     assert err.value.error.message.startswith(
         f"The updates on container group '{cg_name}' are invalid."
     )
@@ -499,11 +554,20 @@ def test_missing_api_version(raw, rg, cg_name):
 
 def test_unknown_api_version(aci, raw, rg, cg_name):
     with pytest.raises(HttpResponseError) as err:
-        aci.container_groups.get(rg, cg_name, api_version="2099-01-01")
+        aci.container_groups.begin_create_or_update(
+            rg, cg_name, group(location="westeurope"), api_version="2099-01-01"
+        )
+    # Azure/azure-cli#30444: what ARM answers for a version the provider does not serve.
     assert err.value.status_code == 400
-    assert err.value.error.code == "InvalidApiVersionParameter"
-    assert "The api-version '2099-01-01' is invalid." in err.value.error.message
-    assert "2023-05-01" in err.value.error.message
+    assert err.value.error.code == "NoRegisteredProviderFound"
+    message = err.value.error.message
+    assert message.startswith(
+        "No registered resource provider found for location 'westeurope' and API version "
+        "'2099-01-01' for type 'containerGroups'. The supported api-versions are "
+        "'2017-08-01-preview, 2017-10-01-preview, "
+    )
+    assert ", 2023-05-01, " in message
+    assert "'. The supported locations are '" in message and ", westcentralus, " in message
 
     response = raw.request("GET", raw.rg_path(rg), api_version="1999-01-01")
     assert response.status_code == 400

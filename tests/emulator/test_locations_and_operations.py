@@ -6,8 +6,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from aci_builders import ACI_API, NS, container, group
-from azure.core.exceptions import ResourceNotFoundError
+from aci_builders import ACI_API, NS, container, group, unique
+from azure.core.exceptions import HttpResponseError
 from azure.mgmt.core.policies import _base
 
 
@@ -45,11 +45,41 @@ def test_usages_reflect_the_groups(make_emulator):
 
 
 def test_usages_of_an_unknown_location(aci):
-    with pytest.raises(ResourceNotFoundError) as err:
+    with pytest.raises(HttpResponseError) as err:
         list(aci.location.list_usage("atlantis"))
 
-    assert err.value.error.code == "LocationNotFound"
-    assert "'atlantis'" in err.value.error.message
+    assert err.value.status_code == 400
+    assert err.value.error.code == "LocationNotAvailableForResourceType"
+    assert err.value.error.message.startswith(
+        "The provided location 'atlantis' is not available for resource type "
+        "'Microsoft.ContainerInstance/locations'. List of available regions for the resource "
+        "type is 'eastus,eastus2,"
+    )
+
+
+@pytest.mark.parametrize("region", ["westcentralus", "West Central US", "ukwest", "koreasouth"])
+def test_every_region_offering_container_instances_is_accepted(aci, rg, region):
+    created = aci.container_groups.begin_create_or_update(
+        rg, unique("cg"), group(location=region, public=False)
+    ).result()
+
+    assert created.location == region.replace(" ", "").lower()
+
+
+def test_create_in_a_region_without_container_instances(aci, rg):
+    with pytest.raises(HttpResponseError) as err:
+        aci.container_groups.begin_create_or_update(
+            rg, unique("cg"), group(location="atlantis", public=False)
+        )
+
+    # Azure/acr#406: what ARM answers for a region the resource type is not offered in.
+    assert err.value.status_code == 400
+    assert err.value.error.code == "LocationNotAvailableForResourceType"
+    assert err.value.error.message.startswith(
+        "The provided location 'atlantis' is not available for resource type "
+        "'Microsoft.ContainerInstance/containerGroups'. List of available regions for the "
+        "resource type is 'eastus,"
+    )
 
 
 def test_capabilities(aci):

@@ -412,18 +412,18 @@ CASES = [
         re.escape("The resource requests of container 'hello' in container group 'cg' are"),
     ),
     Case(
-        "cpu=5 (more than 4 per container)",
+        "cpu=5 (more than a region offers one group)",
         SERVICE,
         lambda w: create(w, cpu=5),
-        "ResourceRequestsExceedMaxAllowed",
-        re.escape("The resource requests of container 'hello' in container group 'cg' (CPU: '5'"),
+        "ServiceUnavailable",
+        re.escape("The requested resource is not available in the location 'eastus' at this"),
     ),
     Case(
-        "memory_in_gb=20 (more than 16 per container)",
+        "memory_in_gb=20 (more than a region offers one group)",
         SERVICE,
         lambda w: create(w, memory=20),
-        "ResourceRequestsExceedMaxAllowed",
-        re.escape("The resource requests of container 'hello' in container group 'cg' (CPU: '1',"),
+        "ServiceUnavailable",
+        re.escape("The requested resource is not available in the location 'eastus' at this"),
     ),
     Case(
         "3 containers × 4 CPU (12 cores, over the regional quota of 10)",
@@ -462,16 +462,18 @@ CASES = [
         "DNS name label already used by another group in the region",
         "step 4 (create), through the helpers",
         _taken_label,
-        "DnsNameLabelNotAvailable",
-        re.escape("The DNS name label 'team-demo' in container group 'second-app' not available"),
+        "DnsNameLabelAlreadyTaken",
+        re.escape(
+            "The DNS name label 'team-demo' in container group 'second-app' is not available"
+        ),
         "The DNS name label is invalid or already used in this region",
     ),
     Case(
         "public port 8080 that no container exposes",
         SERVICE,
         lambda w: create(w, public_port=8080),
-        "InvalidIpAddressPorts",
-        re.escape("The ports '8080' in the IP address of container group 'cg' must be exposed"),
+        "UnreferencedIpAddressPorts",
+        re.escape("Following ports '8080' in the 'ipAddress' are not used by any container in"),
     ),
     Case(
         "os_type left out",

@@ -18,6 +18,7 @@ from aci_emulator.backend.models import ContainerGroup, Operation, ResourceGroup
 from aci_emulator.backend.validation import (
     check_body,
     check_group_name,
+    check_regional_limits,
     check_resource_group_name,
     format_number,
     validate_container_group,
@@ -198,7 +199,7 @@ class Cloud:
                         f"Invalid resource group location '{location}'. The Resource group already "
                         f"exists in location '{existing.location}'.",
                     )
-                existing.tags = dict(body.get("tags") or {})
+                existing.tags = _tags(body)
                 if "managedBy" in body:
                     existing.managed_by = body["managedBy"]
                 return existing, False
@@ -206,7 +207,7 @@ class Cloud:
                 sub.id,
                 name,
                 location,
-                dict(body.get("tags") or {}),
+                _tags(body),
                 body.get("managedBy"),
                 created=self.clock.now(),
             )
@@ -332,6 +333,7 @@ class Cloud:
                 self._check_update(existing, properties, location)
             self._check_images(name, properties)
             self._require_cores(sub, location, requested_cores(properties), existing)
+            check_regional_limits(location, properties)  # after the quota, which counts first
             label = (properties.get("ipAddress") or {}).get("dnsNameLabel")
             resource_id = (
                 f"/subscriptions/{sub.id}/resourceGroups/{rg.name}/providers/{CG_TYPE}/{name}"
@@ -340,16 +342,16 @@ class Cloud:
                 owner = self.dns_labels.get((location, label))
                 if owner is not None and owner != resource_id.lower():
                     raise bad_request(
-                        "DnsNameLabelNotAvailable",
-                        f"The DNS name label '{label}' in container group '{name}' not available. "
-                        "Try using a different label.",
+                        "DnsNameLabelAlreadyTaken",
+                        f"The DNS name label '{label}' in container group '{name}' is not "
+                        "available. Try using a different label.",
                     )
             failures = self.faults.take("PUT", resource_id, ("provisioning",))
             # The new group, built aside: an update works on a copy of the stored one.
             if existing is not None:
                 cg = self._copy(existing)
                 cg.properties, cg.location = properties, location
-                cg.tags = dict(body.get("tags") or {})
+                cg.tags = _tags(body)
                 cg.provisioning_state = "Pending"
             else:
                 cg = ContainerGroup(
@@ -357,7 +359,7 @@ class Cloud:
                     resource_group=rg.name,
                     name=name,
                     location=location,
-                    tags=dict(body.get("tags") or {}),
+                    tags=_tags(body),
                     properties=properties,
                     identity=body.get("identity"),
                     zones=body.get("zones"),
@@ -398,7 +400,7 @@ class Cloud:
         ).get("type")
         if changed:
             raise bad_request(
-                "ContainerGroupUpdateNotAllowed",
+                "InvalidContainerGroupUpdate",
                 f"The updates on container group '{existing.name}' are invalid. If you are going "
                 "to update the os type, restart policy, network profile, CPU, memory or GPU "
                 "resources for a container group, you must delete it first and then create a "
@@ -580,6 +582,9 @@ class Cloud:
                 cg = sub.container_groups.get((rg_key, name))
                 if cg is not None:  # first, so that it ends after what the group shows
                     lifecycle.advance(cg, self.clock, self.config)
+                    op.events = [
+                        copy.copy(e) for state in cg.containers.values() for e in state.events
+                    ]
                 op.status = "Failed" if op.error else "Succeeded"
                 op.end_time = self.clock.now()
             return op
@@ -609,6 +614,12 @@ class Cloud:
                 "ContainerGroups": float(len(groups)),
                 "StandardCores": sum(cg.cores for cg in groups),
             }
+
+
+def _tags(body: dict[str, Any]) -> dict[str, str] | None:
+    """Tags as sent, `{}` included; None when the body has none (Azure then returns none)."""
+    tags = body.get("tags")
+    return dict(tags) if tags is not None else None
 
 
 def _container_spec(cg: ContainerGroup, container: str) -> dict:

@@ -2,31 +2,44 @@
 
 from __future__ import annotations
 
+# Regions that offer Container Instances: the list ARM gave for the resource type
+# (Azure/acr#406, 2020) and the regions tested with ACI in heoelri/locust-on-aci#2 (2021).
 REGIONS: dict[str, str] = {
     "eastus": "East US",
     "eastus2": "East US 2",
+    "centralus": "Central US",
+    "northcentralus": "North Central US",
+    "southcentralus": "South Central US",
+    "westcentralus": "West Central US",
     "westus": "West US",
     "westus2": "West US 2",
     "westus3": "West US 3",
-    "centralus": "Central US",
-    "southcentralus": "South Central US",
-    "northcentralus": "North Central US",
     "canadacentral": "Canada Central",
+    "canadaeast": "Canada East",
     "brazilsouth": "Brazil South",
     "northeurope": "North Europe",
     "westeurope": "West Europe",
     "uksouth": "UK South",
+    "ukwest": "UK West",
     "francecentral": "France Central",
     "germanywestcentral": "Germany West Central",
+    "norwayeast": "Norway East",
     "swedencentral": "Sweden Central",
     "switzerlandnorth": "Switzerland North",
-    "southeastasia": "Southeast Asia",
-    "eastasia": "East Asia",
-    "japaneast": "Japan East",
-    "koreacentral": "Korea Central",
-    "centralindia": "Central India",
-    "australiaeast": "Australia East",
+    "uaenorth": "UAE North",
     "southafricanorth": "South Africa North",
+    "centralindia": "Central India",
+    "southindia": "South India",
+    "westindia": "West India",
+    "eastasia": "East Asia",
+    "southeastasia": "Southeast Asia",
+    "japaneast": "Japan East",
+    "japanwest": "Japan West",
+    "koreacentral": "Korea Central",
+    "koreasouth": "Korea South",
+    "australiaeast": "Australia East",
+    "australiasoutheast": "Australia Southeast",
+    "australiacentral": "Australia Central",
 }
 
 

@@ -47,7 +47,7 @@ class ResourceGroup:
     subscription_id: str
     name: str
     location: str
-    tags: dict[str, str]
+    tags: dict[str, str] | None  # as sent; None when never sent
     managed_by: str | None = None
     state: str = "Succeeded"  # Succeeded | Deleting
     created: datetime | None = None
@@ -60,7 +60,7 @@ class ContainerGroup:
     resource_group: str
     name: str
     location: str
-    tags: dict[str, str]
+    tags: dict[str, str] | None  # as sent; None when never sent
     properties: dict[str, Any]  # as validated, secrets included; never rendered as is
     identity: dict[str, Any] | None
     zones: list[str] | None
@@ -100,6 +100,7 @@ class Operation:
     status: str = "Pending"
     error: tuple[str, str] | None = None
     end_time: datetime | None = None
+    events: list[Event] = field(default_factory=list)  # the containers' events when it ended
 
 
 def requested_cores(properties: dict[str, Any]) -> float:

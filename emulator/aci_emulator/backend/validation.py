@@ -7,6 +7,7 @@ Messages follow Azure's wording where a real payload is known (see emulator/READ
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 
@@ -16,7 +17,7 @@ from aci_emulator.errors import ArmError, bad_request
 GROUP_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 CONTAINER_NAME = GROUP_NAME
 DNS_LABEL = re.compile(r"^[a-z][-a-z0-9]{3,61}[a-z0-9]$")
-ENV_NAME = re.compile(r"^[A-Za-z0-9_]{1,63}$")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 VOLUME_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 RESOURCE_GROUP_NAME = re.compile(r"^[-\w._()]{1,90}$")
 IMAGE_REFERENCE = re.compile(
@@ -32,13 +33,39 @@ IP_TYPES = ("Public", "Private")
 PROTOCOLS = ("TCP", "UDP")
 DNS_SCOPES = ("Unsecure", "TenantReuse", "SubscriptionReuse", "ResourceGroupReuse", "Noreuse")
 
-MAX_CPU_PER_CONTAINER = 4.0
-MAX_MEMORY_PER_CONTAINER = 16.0
+# What one container group may request in a region (the capabilities the emulator reports).
+MAX_CPU_PER_GROUP = 4.0
+MAX_MEMORY_PER_GROUP = 16.0
 # Limits Azure enforces (sources in emulator/README.md, "Limits").
 MAX_CONTAINERS = 60  # per container group
 MAX_TAGS = 50  # per resource or resource group
 MAX_TAG_NAME = 512
 MAX_TAG_VALUE = 256
+
+
+# A confidential computing enforcement policy (Rego, base64) that allows every action.
+ALLOW_ALL_CCE_POLICY = base64.b64encode(
+    "\n".join(
+        ["package policy", "", 'api_svn := "0.10.0"', ""]
+        + [
+            f'{rule} := {{"allowed": true}}'
+            for rule in (
+                "mount_device",
+                "unmount_device",
+                "mount_overlay",
+                "unmount_overlay",
+                "create_container",
+                "exec_in_container",
+                "exec_external",
+                "shutdown_container",
+                "signal_container_process",
+                "get_properties",
+                "dump_stacks",
+                "runtime_logging",
+            )
+        ]
+    ).encode()
+).decode()
 
 
 def invalid_content(detail: str) -> ArmError:
@@ -176,7 +203,14 @@ def _validate_container_group(name: str, body: dict[str, Any]) -> dict[str, Any]
     props["osType"] = enum(props, "osType", "properties", OS_TYPES, "")
     props["restartPolicy"] = enum(props, "restartPolicy", "properties", RESTART_POLICIES, "Always")
     props["sku"] = enum(props, "sku", "properties", SKUS, "Standard")
-    props["priority"] = enum(props, "priority", "properties", PRIORITIES, "Regular")
+    if props["sku"] == "Confidential":
+        # Without a policy of its own, a confidential group runs under an allow-all one, which
+        # Azure returns (recorded: test_container_create_with_confidential_sku).
+        confidential = dict(props.get("confidentialComputeProperties") or {})
+        confidential.setdefault("ccePolicy", ALLOW_ALL_CCE_POLICY)
+        props["confidentialComputeProperties"] = confidential
+    if props.get("priority") is not None:  # returned only when sent, as recorded
+        props["priority"] = enum(props, "priority", "properties", PRIORITIES, "Regular")
     props["containers"] = [_container(name, c, i) for i, c in enumerate(containers)]
     props["initContainers"] = [
         _container(name, c, i, init=True) for i, c in enumerate(props.get("initContainers") or [])
@@ -244,14 +278,6 @@ def _container(group: str, container: dict[str, Any], index: int, init: bool = F
                 f"The resource requests of container '{cname}' in container group '{group}' are "
                 "invalid: CPU and memory must be greater than 0.",
             )
-        if cpu > MAX_CPU_PER_CONTAINER or memory > MAX_MEMORY_PER_CONTAINER:
-            raise bad_request(
-                "ResourceRequestsExceedMaxAllowed",
-                f"The resource requests of container '{cname}' in container group '{group}' "
-                f"(CPU: '{format_number(cpu)}', memory: '{format_number(memory)}' GB) exceed the maximum allowed "
-                f"per container: CPU '{format_number(MAX_CPU_PER_CONTAINER)}', memory "
-                f"'{format_number(MAX_MEMORY_PER_CONTAINER)}' GB.",
-            )
     cprops["ports"] = [
         _port(group, p, f"{path}.properties.ports") for p in cprops.get("ports") or []
     ]
@@ -290,21 +316,30 @@ def _port(group: str, port: dict[str, Any], path: str) -> dict[str, Any]:
 def _environment_variable(group: str, container: str, variable: dict[str, Any]) -> dict:
     vname = required(variable, "name", "environmentVariables")
     if not ENV_NAME.fullmatch(vname):
+        # Azure's text, two spaces before each "or" included (Azure/azure-cli#21047).
         raise bad_request(
-            "InvalidEnvironmentVariable",
-            f"The environment variable name '{vname}' of container '{container}' in container "
-            f"group '{group}' is invalid. A valid name must be 1 to 63 characters of letters, "
-            "numbers and '_'.",
+            "InvalidContainerEnvironmentVariable",
+            f"The environment variable name in container '{container}' of container group "
+            f"'{group}' is invalid. A valid environment variable name must start with alphabetic "
+            "character or '_', followed by a string of alphanumeric characters or '_' "
+            "(e.g. 'my_name',  or 'MY_NAME',  or 'MyName').",
         )
     result = {"name": vname}
+    # Property names are read case-insensitively, as Azure does ('SecureValue' is a secure value).
+    by_lower = {k.lower(): v for k, v in variable.items() if isinstance(k, str)}
     for key in ("value", "secureValue"):
-        if variable.get(key) is not None:
-            result[key] = str(variable[key])
+        if by_lower.get(key.lower()) is not None:
+            result[key] = str(by_lower[key.lower()])
     return result
 
 
 def _ip_address(group: str, ip: dict[str, Any], containers: list[dict]) -> dict[str, Any]:
     path = "properties.ipAddress"
+    if ip.get("ports") == []:
+        raise bad_request(
+            "MissingIpAddressPorts",
+            f"The ports in the 'ipAddress' of container group '{group}' cannot be empty.",
+        )
     ports = required(ip, "ports", path)
     result = dict(ip)
     result["ports"] = [_port(group, p, f"{path}.ports") for p in ports]
@@ -317,11 +352,13 @@ def _ip_address(group: str, ip: dict[str, Any], containers: list[dict]) -> dict[
     missing = [p["port"] for p in result["ports"] if p["port"] not in exposed]
     if missing:
         raise bad_request(
-            "InvalidIpAddressPorts",
-            f"The ports '{','.join(map(str, missing))}' in the IP address of container group "
-            f"'{group}' must be exposed by one of its containers.",
+            "UnreferencedIpAddressPorts",
+            f"Following ports '{','.join(map(str, missing))}' in the 'ipAddress' are not used by "
+            f"any container in container group '{group}'.",
         )
     label = ip.get("dnsNameLabel")
+    # Azure returns the reuse scope only beside a DNS name label (recorded: sent, not returned).
+    result.pop("autoGeneratedDomainNameLabelScope", None)
     if label is not None:
         if not (isinstance(label, str) and DNS_LABEL.fullmatch(label)):
             raise bad_request(
@@ -335,6 +372,23 @@ def _ip_address(group: str, ip: dict[str, Any], containers: list[dict]) -> dict[
             ip, "autoGeneratedDomainNameLabelScope", path, DNS_SCOPES, "Unsecure"
         )
     return result
+
+
+def check_regional_limits(location: str, props: dict[str, Any]) -> None:
+    """A group asking for more than a region offers one group (4 CPU, 16 GB) gets Azure's
+    capacity answer: 409 ServiceUnavailable, naming the group's total request."""
+    requests = [c["properties"]["resources"]["requests"] for c in props["containers"]]
+    cpu = sum(float(r["cpu"]) for r in requests)
+    memory = sum(float(r["memoryInGB"]) for r in requests)
+    if cpu > MAX_CPU_PER_GROUP or memory > MAX_MEMORY_PER_GROUP:
+        raise ArmError(
+            409,
+            "ServiceUnavailable",
+            f"The requested resource is not available in the location '{location}' at this "
+            "moment. Please retry with a different resource request or in another location. "
+            f"Resource requested: '{format_number(cpu)}' CPU '{format_number(memory)}' GB memory "
+            f"'{props['osType']}' OS",
+        )
 
 
 def format_number(value: float) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from werkzeug import Request, Response
 
 from aci_emulator.backend.cloud import Cloud, Subscription
+from aci_emulator.backend.locations import REGIONS, normalize_location
 from aci_emulator.config import EmulatorConfig
 from aci_emulator.errors import ArmError, not_implemented
 from aci_emulator.faults import FaultInjector
@@ -33,6 +34,7 @@ ACI_VERSIONS = (
     "2018-02-01-preview",
     "2018-04-01",
     "2018-06-01",
+    "2018-07-01",
     "2018-09-01",
     "2018-10-01",
     "2019-12-01",
@@ -41,10 +43,12 @@ ACI_VERSIONS = (
     "2021-07-01",
     "2021-09-01",
     "2021-10-01",
+    "2022-04-01-preview",
     "2022-09-01",
     "2022-10-01-preview",
     "2023-02-01-preview",
     "2023-05-01",
+    "2023-05-15-preview",
     "2024-05-01-preview",
     "2024-09-01-preview",
     "2024-10-01-preview",
@@ -145,7 +149,7 @@ class ArmApplication:
                 )
             raise not_implemented(f"{method} {path}")
         if route.api_versions:
-            self._check_api_version(ctx.request, route.api_versions)
+            self._check_api_version(ctx, path, route.api_versions)
         if route.authenticated:
             ctx.token = self.identity.verify(ctx.request.headers.get("Authorization"))
             if "sub" in params:
@@ -153,7 +157,8 @@ class ArmApplication:
                 self._authorize(ctx, method, route.action, path)
         return route.handler(ctx, **params)
 
-    def _check_api_version(self, request: Request, family: str) -> None:
+    def _check_api_version(self, ctx: Ctx, path: str, family: str) -> None:
+        request = ctx.request
         version = request.args.get("api-version")
         if not version:
             raise ArmError(
@@ -162,10 +167,11 @@ class ArmApplication:
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )
         if family == "aci":
-            ok, supported = version in ACI_VERSIONS, ", ".join(ACI_VERSIONS)
-        else:
-            ok, supported = bool(RESOURCES_VERSION.match(version)), "2015-01-01 to 2025-12-31"
-        if not ok:
+            if version not in ACI_VERSIONS:
+                raise _no_provider_for(ctx, path, version)
+            return
+        if not RESOURCES_VERSION.match(version):
+            supported = "2015-01-01 to 2025-12-31"
             raise ArmError(
                 400,
                 "InvalidApiVersionParameter",
@@ -207,3 +213,27 @@ class ArmApplication:
         }[kind]
         for key, value in ctx.extra_headers.items():
             headers[key] = value
+
+
+def _no_provider_for(ctx: Ctx, path: str, version: str) -> ArmError:
+    """ARM's answer to an api-version the Container Instances provider does not serve
+    (Azure/azure-cli#30444): it names the location, the type and what is supported."""
+    location = ""
+    try:
+        body = ctx.json() if ctx.request.content_length else None
+    except ArmError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("location"), str):
+        location = normalize_location(body["location"]) or body["location"]
+    found = re.search(r"/locations/([^/]+)", path, re.IGNORECASE)
+    if not location and found:
+        location = found.group(1)
+    kind = re.search(r"/Microsoft\.ContainerInstance/([^/]+)", path, re.IGNORECASE)
+    return ArmError(
+        400,
+        "NoRegisteredProviderFound",
+        f"No registered resource provider found for location '{location or 'global'}' and API "
+        f"version '{version}' for type '{kind.group(1) if kind else 'operations'}'. The supported "
+        f"api-versions are '{', '.join(ACI_VERSIONS)}'. The supported locations are "
+        f"'{', '.join(REGIONS)}'.",
+    )

@@ -89,7 +89,7 @@ def get(ctx, sub: str, rg: str, name: str) -> Response:
 
 def create_or_update(ctx, sub: str, rg: str, name: str) -> Response:
     cg, created, op = ctx.cloud.create_or_update_container_group(ctx.sub, rg, name, ctx.json())
-    body = render.container_group(cg, instance_view=True)
+    body = render.container_group(cg, instance_view=True, container_views=False)
     body["properties"].get("ipAddress", {}).pop("ip", None)  # Azure's 201 body has no IP yet
     return json_response(body, 201 if created else 200, _async_headers(ctx, op))
 
@@ -159,12 +159,13 @@ def outbound_endpoints(ctx, sub: str, rg: str, name: str) -> Response:
 
 def _location(location: str) -> str:
     normalized = normalize_location(location)
-    if normalized is None:
+    if normalized is None:  # worded as for a create in such a region (Azure/acr#406)
         raise ArmError(
-            404,
-            "LocationNotFound",
-            f"The location '{location}' is not available for the subscription. Choose one of "
-            f"'{','.join(REGIONS)}'.",
+            400,
+            "LocationNotAvailableForResourceType",
+            f"The provided location '{location}' is not available for resource type "
+            "'Microsoft.ContainerInstance/locations'. List of available regions for the resource "
+            f"type is '{','.join(REGIONS)}'.",
         )
     return normalized
 
