@@ -12,6 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
+from aci_emulator.backend import registry
 from aci_emulator.config import EmulatorConfig
 from aci_emulator.server import Emulator, EmulatorInfo
 from aci_emulator.web.serving import raise_descriptor_limit
@@ -109,6 +110,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         type=int,
         help="Retry-After seconds on long-running responses (default 1; 0 sends none)",
     )
+    serve.add_argument(
+        "--no-image-lookup",
+        action="store_true",
+        help="do not ask registries whether images exist; decide by the image name alone",
+    )
     serve.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser.parse_args(argv)
 
@@ -122,6 +128,7 @@ def build_config(args: argparse.Namespace) -> EmulatorConfig:
         config.quota_cores = args.quota_cores
     if args.retry_after is not None:
         config.retry_after_seconds = args.retry_after or None
+    config.image_lookup = not args.no_image_lookup
     return config
 
 
@@ -151,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(export_lines(info)))
         print("\n# Point the Azure CLI at this emulator:")
         print("\n".join(cli_lines(info)))
+        print(f"\n# Images: {registry.describe(emulator.cloud.registry)}")
         log = "requests are logged to stderr" if args.verbose else "--verbose logs every request"
         print(f"\n# Serving ({log}); Ctrl-C or SIGTERM stops it.", flush=True)
 

@@ -44,6 +44,12 @@ class EmulatorConfig:
     token_lifetime_seconds: int = 3599
     # Images that cannot be pulled (fnmatch patterns), answered with InaccessibleImage.
     inaccessible_images: tuple[str, ...] = ("*doesnotexist*", "*nonexistent*", "*.invalid/*")
+    # Ask registries whether an image exists and is public (off: the name rule above alone).
+    # Off by default, so tests and notebooks never depend on the network; `serve` turns it on.
+    image_lookup: bool = False
+    image_lookup_timeout: float = 3.0
+    # Registry host -> base URL of its distribution API, to point a lookup at a local registry.
+    registry_endpoints: dict[str, str] = field(default_factory=dict)
     # Other subscriptions this cloud knows, mapped to their tenant (for cross-tenant checks).
     extra_subscriptions: dict[str, str] = field(default_factory=dict)
 

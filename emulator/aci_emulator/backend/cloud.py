@@ -15,6 +15,7 @@ from typing import Any
 from aci_emulator.backend import images, lifecycle, schema
 from aci_emulator.backend.locations import normalize_location, region_list
 from aci_emulator.backend.models import ContainerGroup, Operation, ResourceGroup, requested_cores
+from aci_emulator.backend.registry import RegistryLookup
 from aci_emulator.backend.validation import (
     check_body,
     check_group_name,
@@ -69,6 +70,11 @@ class Cloud:
         # A container group's operations, by its id (lower case): what its delete cancels.
         self._operations_of: dict[str, dict[str, Operation]] = {}
         self.dns_labels: dict[tuple[str, str], str] = {}
+        self.registry = (
+            RegistryLookup(config.image_lookup_timeout, config.registry_endpoints)
+            if config.image_lookup
+            else None
+        )
         self.add_subscription(
             config.subscription_id, config.tenant_id, "Local emulator subscription"
         )
@@ -317,6 +323,8 @@ class Cloud:
                 f"The provided location '{raw_location}' is not available for resource type "
                 f"'{CG_TYPE}'. List of available regions for the resource type is '{region_list()}'.",
             )
+        # Asked before taking the lock: a registry may take seconds to answer.
+        pullable = self._look_up_images(properties)
         with self.lock:
             self.require_registered(sub)
             rg = self._rg(sub, rg_name)
@@ -331,7 +339,7 @@ class Cloud:
             existing = sub.container_groups.get(key)
             if existing is not None:
                 self._check_update(existing, properties, location)
-            self._check_images(name, properties)
+            self._check_images(name, properties, pullable)
             self._require_cores(sub, location, requested_cores(properties), existing)
             check_regional_limits(location, properties)  # after the quota, which counts first
             label = (properties.get("ipAddress") or {}).get("dnsNameLabel")
@@ -407,13 +415,29 @@ class Cloud:
                 "new one.",
             )
 
-    def _check_images(self, group: str, properties: dict) -> None:
-        servers = {
-            c.get("server", "").lower() for c in properties.get("imageRegistryCredentials") or []
-        }
+    def _look_up_images(self, properties: dict) -> dict[str, bool]:
+        """What registries say of the images no credential is given for (empty when lookups are
+        off, or a registry did not answer: the rule decides those)."""
+        if self.registry is None:
+            return {}
+        servers = _credential_servers(properties)
+        answers = {}
         for container in properties["containers"] + properties["initContainers"]:
             image = container["properties"]["image"]
-            if not images.is_accessible(image, self.config.inaccessible_images, servers):
+            if images.registry_of(image) not in servers:
+                answer = self.registry.is_pullable(image)
+                if answer is not None:
+                    answers[image] = answer
+        return answers
+
+    def _check_images(self, group: str, properties: dict, pullable: dict[str, bool]) -> None:
+        servers = _credential_servers(properties)
+        for container in properties["containers"] + properties["initContainers"]:
+            image = container["properties"]["image"]
+            accessible = pullable.get(image)
+            if accessible is None:
+                accessible = images.is_accessible(image, self.config.inaccessible_images, servers)
+            if not accessible:
                 raise bad_request(
                     "InaccessibleImage",
                     f"The image '{image}' in container group '{group}' is not accessible. Please "
@@ -614,6 +638,10 @@ class Cloud:
                 "ContainerGroups": float(len(groups)),
                 "StandardCores": sum(cg.cores for cg in groups),
             }
+
+
+def _credential_servers(properties: dict) -> set[str]:
+    return {c.get("server", "").lower() for c in properties.get("imageRegistryCredentials") or []}
 
 
 def _tags(body: dict[str, Any]) -> dict[str, str] | None:
