@@ -178,7 +178,7 @@ def run(attendees: int, rounds: int) -> Result:
     ctx.set_forkserver_preload(["bench.workshop"])
     directory = Path(tempfile.mkdtemp(prefix="bench-workshop-"))
     emulator = Server(
-        [sys.executable, "-m", "aci_emulator", "serve", "--port", "0"]
+        [sys.executable, "-m", "aci_emulator", "serve", "--port", "0", "--no-image-lookup"]
         + ["--quota-cores", str(QUOTA_CORES)],
         directory,
     )

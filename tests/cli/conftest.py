@@ -111,6 +111,7 @@ def emulator_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulat
                 "serve",
                 "--port",
                 "0",
+                "--no-image-lookup",  # the tests must not depend on the network
                 "--info-file",
                 str(info_file),
                 "--verbose",

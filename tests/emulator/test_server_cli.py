@@ -54,6 +54,7 @@ def server(tmp_path):
             "serve",
             "--port",
             "0",
+            "--no-image-lookup",  # the tests must not depend on the network
             "--info-file",
             str(info_file),
         ],
@@ -143,6 +144,9 @@ def test_build_config_from_arguments():
     assert realistic.provisioning_seconds == 8.0
     assert realistic.retry_after_seconds is None
     assert realistic.port == 8443
+    # serve looks images up in their registry unless told not to; in process it never does.
+    assert realistic.image_lookup is True
+    assert build_config(parse_args(["serve", "--no-image-lookup"])).image_lookup is False
 
 
 def test_cli_lines_name_the_endpoint_and_the_principal(info):

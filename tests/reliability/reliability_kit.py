@@ -346,7 +346,16 @@ class EmulatorServer:
         self.info: dict[str, str] = {}
 
     def start(self, timeout: float = 60.0) -> EmulatorServer:
-        command = [sys.executable, "-m", "aci_emulator", "serve", "--port", "0"]
+        # No registry lookups: the tests must not depend on the network.
+        command = [
+            sys.executable,
+            "-m",
+            "aci_emulator",
+            "serve",
+            "--port",
+            "0",
+            "--no-image-lookup",
+        ]
         command += ["--info-file", str(self.info_file), *self.args]
         with open(self.stdout_path, "w") as out, open(self.stderr_path, "w") as err:
             self.process = subprocess.Popen(
