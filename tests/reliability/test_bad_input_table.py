@@ -417,6 +417,7 @@ CASES = [
         lambda w: create(w, cpu=5),
         "ServiceUnavailable",
         re.escape("The requested resource is not available in the location 'eastus' at this"),
+        "The region is busy",
     ),
     Case(
         "memory_in_gb=20 (more than a region offers one group)",
@@ -424,6 +425,7 @@ CASES = [
         lambda w: create(w, memory=20),
         "ServiceUnavailable",
         re.escape("The requested resource is not available in the location 'eastus' at this"),
+        "The region is busy",
     ),
     Case(
         "3 containers × 4 CPU (12 cores, over the regional quota of 10)",
