@@ -378,8 +378,8 @@ def check_regional_limits(location: str, props: dict[str, Any]) -> None:
     """A group asking for more than a region offers one group (4 CPU, 16 GB) gets Azure's
     capacity answer: 409 ServiceUnavailable, naming the group's total request."""
     requests = [c["properties"]["resources"]["requests"] for c in props["containers"]]
-    cpu = sum(float(r["cpu"]) for r in requests)
-    memory = sum(float(r["memoryInGB"]) for r in requests)
+    cpu = round(sum(float(r["cpu"]) for r in requests), 6)  # 3 x 0.1 is 0.3, not 0.30000000004
+    memory = round(sum(float(r["memoryInGB"]) for r in requests), 6)
     if cpu > MAX_CPU_PER_GROUP or memory > MAX_MEMORY_PER_GROUP:
         raise ArmError(
             409,
