@@ -29,7 +29,8 @@ VARIABLES = [
 
 def serve(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "aci_emulator", "serve", "--port", "0", *args],
+        # No registry lookups: the tests must not depend on the network.
+        [sys.executable, "-m", "aci_emulator", "serve", "--port", "0", "--no-image-lookup", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
