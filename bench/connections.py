@@ -90,7 +90,7 @@ class ServerProcess:
     def __init__(self, server: str, directory: Path) -> None:
         self.info_file = directory / f"info-{server}.json"
         self.command = [sys.executable, "-m", "bench.serve_with", server, "serve", "--port", "0"]
-        self.command += ["--info-file", str(self.info_file)]
+        self.command += ["--info-file", str(self.info_file), "--no-image-lookup"]
         self.process: subprocess.Popen[bytes] | None = None
         self.info: dict[str, str] = {}
 

@@ -205,7 +205,7 @@ def run(attendees: int, rounds: int) -> Result:
         # The former server (werkzeug's, a connection per request) with the same emulator.
         legacy = Server(
             [sys.executable, "-m", "bench.serve_with", "werkzeug", "serve", "--port", "0"]
-            + ["--quota-cores", str(QUOTA_CORES)],
+            + ["--quota-cores", str(QUOTA_CORES), "--no-image-lookup"],
             directory,
         )
         legacy.start()
