@@ -231,26 +231,27 @@ def test_aio_clients_need_the_ca_bundle_as_connection_verify(azure_emulator):
         asyncio.run(list_groups(azure_emulator, retry_total=0, **kwargs))
 
 
-def test_an_async_credential_left_open_is_closed_after_the_test(pytester):
+def test_credentials_are_closed_after_the_test_and_closing_twice_is_harmless(pytester):
     pytester.makepyfile(
         """
         import asyncio
 
-        import pytest
-
         kept = []
 
-        def test_gets_a_token_and_keeps_the_credential_open(azure_emulator):
-            async def token():
-                return await azure_emulator.async_credential.get_token(
-                    "https://management.azure.com/.default"
-                )
-            assert asyncio.run(token()).token
-            kept.append(azure_emulator.async_credential)
+        def test_uses_both_credentials(azure_emulator):
+            scope = "https://management.azure.com/.default"
+            assert azure_emulator.credential.get_token(scope).token
 
-        def test_it_was_closed():
-            transport = kept[0]._client._pipeline._transport
-            assert transport.session is None
+            async def token():
+                async with azure_emulator.async_credential as credential:
+                    return await credential.get_token(scope)
+
+            assert asyncio.run(token()).token
+            kept.extend([azure_emulator.credential, azure_emulator.async_credential])
+
+        def test_they_were_closed():
+            sync, async_ = (c._client._pipeline._transport for c in kept)
+            assert sync.session is None and async_.session is None
         """
     )
     # Garbage of earlier tests in this process (an SDK client never closed keeps its pooled
