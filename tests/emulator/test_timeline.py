@@ -28,7 +28,12 @@ DOCUMENTATION_RANGES = [
 
 @pytest.fixture(scope="module")
 def live_like() -> Iterator[Clients]:
-    with Emulator(EmulatorConfig.compressed_live(deterministic=False)) as emulator:
+    # The tutorial's preset, with transitions long enough that a loaded machine still sees
+    # each state: these tests check the sequence, not how short it is.
+    config = EmulatorConfig.compressed_live(
+        deterministic=False, provisioning_seconds=0.6, resource_group_delete_seconds=0.6
+    )
+    with Emulator(config) as emulator:
         yield clients_for(emulator)
 
 
@@ -76,7 +81,7 @@ def test_create_is_pending_with_events_then_running(live_like):
     assert pending.instance_view.state == "Pending"
     assert cg.provisioning_state == "Succeeded"
     assert cg.instance_view.state == "Running"
-    assert took < 1.5
+    assert took < 3
     events = _events(cg)
     assert list(events) == ["Pulling", "Pulled", "Created", "Started"]
     assert events["Pulling"] < events["Pulled"] < events["Started"]

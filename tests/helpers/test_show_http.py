@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from unittest import mock
 
 import pytest
 from azure.core.exceptions import ResourceNotFoundError
@@ -14,6 +15,7 @@ from azure.mgmt.containerinstance.models import (
     ResourceRequirements,
 )
 
+from aci_emulator import EmulatorConfig
 from helpers import connect, ensure_resource_group, show_http, wait_for
 from helpers.wire import redact, short_path
 
@@ -22,7 +24,12 @@ SECRET = "not-for-your-eyes-9271"
 
 @pytest.fixture(scope="module")
 def ctx():
-    with connect(environ={}) as context:
+    # The tutorial's emulator with a create Pending long enough for a loaded machine to poll
+    # it: these tests check what is shown, not how short the wait is.
+    slower = EmulatorConfig.compressed_live(provisioning_seconds=0.6)
+    with mock.patch.object(EmulatorConfig, "compressed_live", return_value=slower):
+        context = connect(environ={})
+    with context:
         ensure_resource_group(context)
         yield context
 
