@@ -12,6 +12,11 @@ DEFAULT_SUBSCRIPTION_ID = "00000000-0000-4000-8000-00000000c0c0"
 DEFAULT_CLIENT_ID = "00000000-0000-4000-8000-00000000e0e0"
 
 
+def new_client_secret() -> str:
+    """A random secret that never starts with '-': `az login -p -abc…` would read it as an option."""
+    return "s" + secrets.token_urlsafe(24)
+
+
 @dataclass
 class EmulatorConfig:
     """Settings for one emulator instance. The defaults suit tests: instant and deterministic."""
@@ -22,7 +27,7 @@ class EmulatorConfig:
     subscription_id: str = DEFAULT_SUBSCRIPTION_ID
     client_id: str = DEFAULT_CLIENT_ID
     # A fresh secret per instance: nothing secret is ever written in the code.
-    client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    client_secret: str = field(default_factory=lambda: new_client_secret())
     # Seconds from a create (or start/restart) until the group is provisioned and running.
     provisioning_seconds: float = 0.0
     # Seconds a run-once container runs before it terminates.

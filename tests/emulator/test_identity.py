@@ -323,3 +323,13 @@ def test_reader_may_not_write(reader, rg, sdk, cg_name):
     # Nothing was written.
     assert sdk.rm.resource_groups.check_existence(rg) is True
     assert list(sdk.aci.container_groups.list_by_resource_group(rg)) == []
+
+
+def test_generated_client_secrets_never_look_like_a_command_line_option() -> None:
+    # `az login --service-principal -u … -p <secret>` (the lines `serve` prints) reads a secret
+    # starting with '-' as an option; token_urlsafe alone starts with '-' once in 64 draws.
+    from aci_emulator.config import EmulatorConfig
+
+    secrets_drawn = {EmulatorConfig().client_secret for _ in range(2000)}
+    assert len(secrets_drawn) == 2000
+    assert not [s for s in secrets_drawn if s.startswith("-")]
