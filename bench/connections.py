@@ -394,13 +394,14 @@ def run(rounds: int = 50, quick: bool = False) -> Result:
         )
     )
     result.notes.append(
-        f"File-descriptor limit raised to {limit:,} for this benchmark and its servers. The silent "
-        "connections are plain TCP connects from this process that never send a byte (what "
-        "any client can do without a token). The werkzeug server is flooded with "
+        f"File-descriptor limit of this benchmark and its servers: {limit:,} (the most this "
+        "machine allows). The silent connections are plain TCP connects that never send a "
+        "byte (what any client can do without a token), from two `hold` processes (the limit "
+        "is per process). The werkzeug server is flooded with "
         f"{LEGACY_FLOOD:,} only: it starts a thread per connection, each blocked in its TLS "
         "handshake for as long as the client stays (no timeout). A new client's request opens "
         "its own connection each time (TCP, TLS handshake, then GET of the resource groups "
-        "with a token fetched before)."
+        "with a token fetched before), one every 0.25 s through every phase."
     )
     return result
 
