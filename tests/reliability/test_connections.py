@@ -281,6 +281,18 @@ def test_a_malformed_head_is_400_and_nothing_is_stored(emu, name, header, what):
     )
 
 
+def test_a_request_sent_one_byte_at_a_time_is_answered(default_emu):
+    request = b"GET /metadata/endpoints?api-version=2022-09-01 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    with tls_socket(default_emu) as tls:
+        for byte in request:  # every CRLF split across the server's reads
+            tls.sendall(bytes([byte]))
+            time.sleep(0.01)
+        tls.settimeout(GUARD)
+        answer = tls.recv(65536)
+
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+
+
 # -- the in-process server ----------------------------------------------------------------------
 def test_the_in_process_server_stays_silent_and_stops_at_once(capfd):
     emu = Emulator(EmulatorConfig(), SHORT)

@@ -28,8 +28,9 @@ import hypercorn.protocol
 from hypercorn.events import Closed, RawData
 from hypercorn.protocol.h11 import H11Protocol
 
-# A line feed not preceded by a carriage return, or a line that starts with space or tab.
-_MALFORMED = re.compile(rb"(?<!\r)\n|\n[ \t]")
+# A line feed after a byte other than a carriage return, or a line that starts with space or
+# tab. (A line feed first in the data is not judged: the byte before it was in the last read.)
+_MALFORMED = re.compile(rb"(?<=[^\r])\n|\n[ \t]")
 
 
 class StrictH11Protocol(H11Protocol):
