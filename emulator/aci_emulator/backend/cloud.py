@@ -506,20 +506,7 @@ class Cloud:
             del self.dns_labels[(cg.location, label)]
 
     def restart(self, sub: Subscription, rg_name: str, name: str) -> Operation:
-        with self.lock:
-            self.require_registered(sub)
-            cg = self._cg(sub, rg_name, name)
-            if cg.phase == "stopped":  # a stopped group uses no cores until it runs again
-                self._require_cores(sub, cg.location, cg.cores, cg)
-            cg = self._copy(cg)
-            now = self.clock.now()
-            for cname, state in cg.containers.items():
-                if state.state == "Running":
-                    lifecycle.add_event(state.events, "Killing", f"Killing container {cname}", now)
-            lifecycle.begin_run(cg, self.clock, self.config, restart=True)
-            op = self._new_operation("restart", cg)
-            self._store(sub, cg)
-            return self._add_operation(op)
+        return self._run_again(sub, rg_name, name, "restart")
 
     def stop(self, sub: Subscription, rg_name: str, name: str) -> None:
         with self.lock:
@@ -529,14 +516,26 @@ class Cloud:
             self._store(sub, cg)
 
     def start(self, sub: Subscription, rg_name: str, name: str) -> Operation:
+        return self._run_again(sub, rg_name, name, "start")
+
+    def _run_again(self, sub: Subscription, rg_name: str, name: str, kind: str) -> Operation:
+        """Start or restart: the containers run anew; a restart first kills the running ones."""
         with self.lock:
             self.require_registered(sub)
             cg = self._cg(sub, rg_name, name)
             if cg.phase == "stopped":  # a stopped group uses no cores until it runs again
                 self._require_cores(sub, cg.location, cg.cores, cg)
             cg = self._copy(cg)
-            lifecycle.begin_run(cg, self.clock, self.config)
-            op = self._new_operation("start", cg)
+            restart = kind == "restart"
+            if restart:
+                now = self.clock.now()
+                for cname, state in cg.containers.items():
+                    if state.state == "Running":
+                        lifecycle.add_event(
+                            state.events, "Killing", f"Killing container {cname}", now
+                        )
+            lifecycle.begin_run(cg, self.clock, self.config, restart=restart)
+            op = self._new_operation(kind, cg)
             self._store(sub, cg)
             return self._add_operation(op)
 
