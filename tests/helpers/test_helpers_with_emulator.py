@@ -18,6 +18,7 @@ from azure.mgmt.containerinstance.models import (
 from azure.mgmt.resource.resources.models import ResourceGroup
 
 from aci_emulator import Emulator
+from aci_emulator.__main__ import notebook_variables
 from helpers import (
     TutorialError,
     TutorialNames,
@@ -186,16 +187,7 @@ def test_the_live_code_path_reaches_an_emulator_like_a_private_cloud(monkeypatch
     """Target azure with DefaultAzureCredential, configured only by environment variables."""
     with Emulator() as emu:
         info = emu.info
-        for name, value in {
-            "AZURE_SUBSCRIPTION_ID": info.subscription_id,
-            "AZURE_TENANT_ID": info.tenant_id,
-            "AZURE_CLIENT_ID": info.client_id,
-            "AZURE_CLIENT_SECRET": info.client_secret,
-            "AZURE_RESOURCE_MANAGER_ENDPOINT": info.arm_endpoint,
-            "AZURE_AUTHORITY_HOST": info.authority_host,
-            "REQUESTS_CA_BUNDLE": info.ca_bundle,
-            "ACI_TUTORIAL_TARGET": "azure",
-        }.items():
+        for name, value in notebook_variables(info).items():
             monkeypatch.setenv(name, value)
         monkeypatch.delenv("ACI_TUTORIAL_RESOURCE_GROUP", raising=False)
         with connect() as ctx:

@@ -10,6 +10,7 @@ from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.resource.resources.models import ResourceGroup
 
 from aci_emulator import Emulator, EmulatorConfig
+from aci_emulator.__main__ import notebook_variables
 from helpers.cleanup.__main__ import main
 
 
@@ -20,16 +21,7 @@ def server(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no .env here or above
     monkeypatch.delenv("ACI_TUTORIAL_RESOURCE_GROUP", raising=False)
     monkeypatch.delenv("AZURE_LOCATION", raising=False)
-    for name, value in {
-        "ACI_TUTORIAL_TARGET": "azure",
-        "AZURE_SUBSCRIPTION_ID": info.subscription_id,
-        "AZURE_TENANT_ID": info.tenant_id,
-        "AZURE_CLIENT_ID": info.client_id,
-        "AZURE_CLIENT_SECRET": info.client_secret,
-        "AZURE_RESOURCE_MANAGER_ENDPOINT": info.arm_endpoint,
-        "AZURE_AUTHORITY_HOST": info.authority_host,
-        "REQUESTS_CA_BUNDLE": info.ca_bundle,
-    }.items():
+    for name, value in notebook_variables(info).items():
         monkeypatch.setenv(name, value)
     yield info
     emulator.stop()

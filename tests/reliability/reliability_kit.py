@@ -33,6 +33,8 @@ from azure.mgmt.containerinstance.models import (
     ResourceRequirements,
 )
 
+from aci_emulator.__main__ import notebook_variables
+from aci_emulator.server import EmulatorInfo
 from helpers import (
     CleanupReport,
     ResourceGroupRecord,
@@ -72,19 +74,25 @@ def info_dict(info: Any) -> dict[str, str]:
 
 def tutorial_env(info: Any, **extra: str) -> dict[str, str]:
     """What a user sets to run the tutorial against an emulator server as if it were Azure."""
+    return {**notebook_variables(EmulatorInfo(**info_dict(info))), **extra}
+
+
+def raw_token(info: Any, timeout: float = 30) -> str:
+    """A bearer token from the emulator's token endpoint, for requests the SDK would not send."""
     values = info_dict(info)
-    env = {
-        "ACI_TUTORIAL_TARGET": "azure",
-        "AZURE_SUBSCRIPTION_ID": values["subscription_id"],
-        "AZURE_TENANT_ID": values["tenant_id"],
-        "AZURE_CLIENT_ID": values["client_id"],
-        "AZURE_CLIENT_SECRET": values["client_secret"],
-        "AZURE_RESOURCE_MANAGER_ENDPOINT": values["arm_endpoint"],
-        "AZURE_AUTHORITY_HOST": values["authority_host"],
-        "REQUESTS_CA_BUNDLE": values["ca_bundle"],
-    }
-    env.update(extra)
-    return env
+    answer = requests.post(
+        f"{values['authority_host']}/{values['tenant_id']}/oauth2/v2.0/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": values["client_id"],
+            "client_secret": values["client_secret"],
+            "scope": "https://management.azure.com/.default",
+        },
+        verify=values["ca_bundle"],
+        timeout=timeout,
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()["access_token"]
 
 
 def use_identity(monkeypatch: Any, env: Mapping[str, str]) -> None:

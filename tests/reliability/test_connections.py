@@ -19,7 +19,7 @@ from contextlib import ExitStack
 
 import pytest
 import requests
-from reliability_kit import REPORT, run_tutorial, tutorial_env, use_identity
+from reliability_kit import REPORT, raw_token, run_tutorial, tutorial_env, use_identity
 
 from aci_emulator import Emulator, EmulatorConfig
 from aci_emulator.web.serving import Limits
@@ -56,23 +56,6 @@ def closed_after(sock: socket.socket) -> float:
     except ConnectionResetError:
         pass  # closed too
     return time.monotonic() - start
-
-
-def token(emu: Emulator) -> str:
-    info = emu.info
-    answer = requests.post(
-        f"{info.authority_host}/{info.tenant_id}/oauth2/v2.0/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": info.client_id,
-            "client_secret": info.client_secret,
-            "scope": "https://management.azure.com/.default",
-        },
-        verify=info.ca_bundle,
-        timeout=GUARD,
-    )
-    assert answer.status_code == 200, answer.text
-    return answer.json()["access_token"]
 
 
 def list_groups(emu: Emulator, bearer: str) -> requests.Response:
@@ -181,7 +164,7 @@ def test_a_client_that_trickles_its_headers_is_disconnected(emu):
 
 
 def test_many_silent_clients_do_not_delay_another(emu):
-    bearer = token(emu)
+    bearer = raw_token(emu.info, GUARD)
     with ExitStack() as stack:
         for _ in range(500):
             stack.enter_context(socket.create_connection(address(emu), timeout=GUARD))
@@ -201,7 +184,9 @@ def test_many_silent_clients_do_not_delay_another(emu):
 def test_past_the_connection_budget_the_oldest_silent_client_makes_room():
     limits = Limits(handshake_seconds=30, idle_seconds=30, max_connections=40)
     with Emulator(EmulatorConfig(), limits) as emu, ExitStack() as stack:
-        bearer = token(emu)  # this connection completed a request: it is not evicted first
+        bearer = raw_token(
+            emu.info, GUARD
+        )  # this connection completed a request: it is not evicted first
         silent = [
             stack.enter_context(socket.create_connection(address(emu), timeout=GUARD))
             for _ in range(60)
@@ -224,7 +209,7 @@ def test_plain_http_on_the_tls_port_is_closed_and_the_server_goes_on(emu):
         plain.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         seconds = closed_after(plain)
 
-    assert list_groups(emu, token(emu)).status_code == 200
+    assert list_groups(emu, raw_token(emu.info, GUARD)).status_code == 200
     REPORT.hostile_client(
         "plain HTTP sent to the HTTPS port",
         "connection closed (the TLS handshake fails); others still served",
@@ -257,7 +242,7 @@ MALFORMED = [
 
 @pytest.mark.parametrize(("name", "header", "what"), MALFORMED, ids=[m[0] for m in MALFORMED])
 def test_a_malformed_head_is_400_and_nothing_is_stored(emu, name, header, what):
-    bearer = token(emu)
+    bearer = raw_token(emu.info, GUARD)
     group = f"malformed-{name}"
 
     answer = exchange(emu, put_group(emu, bearer, group, header))
@@ -300,12 +285,12 @@ def test_the_in_process_server_stays_silent_and_stops_at_once(capfd):
     with ExitStack() as stack:
         idle = stack.enter_context(tls_socket(emu))
         silent = stack.enter_context(socket.create_connection(address(emu), timeout=GUARD))
-        exchange(emu, put_group(emu, token(emu), "noisy", b"bad header\r\n"))
+        exchange(emu, put_group(emu, raw_token(emu.info, GUARD), "noisy", b"bad header\r\n"))
         plain = stack.enter_context(socket.create_connection(address(emu), timeout=GUARD))
         plain.sendall(b"GET / HTTP/1.1\r\n\r\n")
         emu.faults.inject("drop", path="/resourcegroups")
         with pytest.raises(requests.ConnectionError):
-            list_groups(emu, token(emu))
+            list_groups(emu, raw_token(emu.info, GUARD))
         start = time.monotonic()
         emu.stop()
         stopped = time.monotonic() - start

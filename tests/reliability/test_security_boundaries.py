@@ -24,6 +24,7 @@ from reliability_kit import (
     SERVER_SECRETS,
     EmulatorServer,
     find_secrets,
+    raw_token,
     run_tutorial,
     use_identity,
 )
@@ -60,23 +61,6 @@ def template(route) -> str:
     return GROUP_PARAMETER.sub(lambda m: "{" + m[1] + "}", pattern)
 
 
-def token_for(emu: Emulator) -> str:
-    info = emu.info
-    answer = requests.post(
-        f"{info.authority_host}/{info.tenant_id}/oauth2/v2.0/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": info.client_id,
-            "client_secret": info.client_secret,
-            "scope": "https://management.azure.com/.default",
-        },
-        verify=info.ca_bundle,
-        timeout=30,
-    )
-    assert answer.status_code == 200, answer.text
-    return answer.json()["access_token"]
-
-
 @pytest.fixture(scope="module")
 def emulators():
     with Emulator(EmulatorConfig()) as emu, Emulator(EmulatorConfig()) as other:
@@ -88,7 +72,7 @@ def test_every_arm_route_refuses_a_missing_garbage_or_foreign_token(emulators, r
     routes = ArmApplication(emu.cloud, emu.identity, emu.config, emu.faults).router.routes
     unauthenticated = {(m, template(r)) for r in routes if not r.authenticated for m in r.methods}
     assert unauthenticated == UNAUTHENTICATED  # a new route without a token check fails here
-    valid, foreign = token_for(emu), token_for(other)
+    valid, foreign = raw_token(emu.info), raw_token(other.info)
     headers = {
         "no token": ({}, "AuthenticationFailed"),
         "a garbage token": ({"Authorization": "Bearer abc.def.ghi"}, "InvalidAuthenticationToken"),
@@ -222,7 +206,7 @@ def test_no_answer_echoes_a_secret(emulators, reliability_report):
     emu, _ = emulators
     info = emu.info
     session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {token_for(emu)}"
+    session.headers["Authorization"] = f"Bearer {raw_token(emu.info)}"
     base = f"{info.arm_endpoint}/subscriptions/{info.subscription_id}"
     rg = f"{base}/resourcegroups/secrets-rg"
     cg = f"{rg}/providers/Microsoft.ContainerInstance/containerGroups/secret-app"
