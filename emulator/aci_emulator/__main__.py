@@ -127,7 +127,7 @@ def build_config(args: argparse.Namespace) -> EmulatorConfig:
     if args.quota_cores is not None:
         config.quota_cores = args.quota_cores
     if args.retry_after is not None:
-        config.retry_after_seconds = args.retry_after or None
+        config.retry_after = args.retry_after or None
     config.image_lookup = not args.no_image_lookup
     return config
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import InitVar, dataclass, field
 
 # Well-known placeholder identities: obviously not real, stable across runs so that
 # regression-tested notebook outputs do not change.
 DEFAULT_TENANT_ID = "00000000-0000-4000-8000-00000000a0a0"
 DEFAULT_SUBSCRIPTION_ID = "00000000-0000-4000-8000-00000000c0c0"
 DEFAULT_CLIENT_ID = "00000000-0000-4000-8000-00000000e0e0"
+
+
+class _Unset:
+    """No value given (None is a value: it sends no Retry-After)."""
+
+
+_UNSET = _Unset()
 
 
 def new_client_secret() -> str:
@@ -37,8 +45,12 @@ class EmulatorConfig:
     # Shown seconds per real second of a transition above: > 1 compresses a live-like timeline
     # (event times and operation durations look live while the wait is short).
     time_scale: float = 1.0
-    # Retry-After sent on long-running responses; None sends none (as real ACI does).
-    retry_after_seconds: int | None = 1
+    # Retry-After on long-running responses, in whole seconds as ARM sends it (the SDK reads
+    # some as an int); None sends none, as real ACI does. The same name as serve's --retry-after
+    # and a status fault's option.
+    retry_after: int | None = 1
+    # The former name of `retry_after`, still accepted (with a DeprecationWarning).
+    retry_after_seconds: InitVar[int | None | _Unset] = _UNSET
     # Standard cores per region a subscription may use (Azure's default is 10).
     quota_cores: float = 10.0
     # Page size of list operations (nextLink past it).
@@ -58,6 +70,23 @@ class EmulatorConfig:
     # Other subscriptions this cloud knows, mapped to their tenant (for cross-tenant checks).
     extra_subscriptions: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self, retry_after_seconds: int | None | _Unset) -> None:
+        if not isinstance(retry_after_seconds, _Unset):
+            warnings.warn(
+                "EmulatorConfig(retry_after_seconds=...) is now EmulatorConfig(retry_after=...).",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            self.retry_after = retry_after_seconds
+        value = self.retry_after
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            raise ValueError(
+                f"retry_after must be whole seconds (0 or more) or None, as ARM's Retry-After: "
+                f"{value!r}."
+            )
+
     @classmethod
     def realistic(cls, **overrides: object) -> EmulatorConfig:
         """Behave like live ACI: a provisioning time of seconds and no Retry-After."""
@@ -65,7 +94,7 @@ class EmulatorConfig:
             "provisioning_seconds": 8.0,
             "task_seconds": 5.0,
             "resource_group_delete_seconds": 3.0,
-            "retry_after_seconds": None,
+            "retry_after": None,
             "deterministic": False,
         }
         values.update(overrides)
@@ -86,7 +115,25 @@ class EmulatorConfig:
             "task_seconds": 0.4,
             "resource_group_delete_seconds": 0.1,
             "time_scale": 64.0,
-            "retry_after_seconds": None,
+            "retry_after": None,
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _old_retry_after(config: EmulatorConfig) -> int | None:
+    warnings.warn(
+        "EmulatorConfig.retry_after_seconds is now EmulatorConfig.retry_after.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return config.retry_after
+
+
+def _set_old_retry_after(config: EmulatorConfig, value: int | None) -> None:
+    _old_retry_after(config)
+    config.retry_after = value
+
+
+# Read and written under its former name too; the InitVar above takes it as an argument.
+EmulatorConfig.retry_after_seconds = property(_old_retry_after, _set_old_retry_after)  # type: ignore[assignment]

@@ -92,6 +92,13 @@ class Identity:
         self.principals[client_id] = principal
         return principal
 
+    def reset(self, client_id: str, secret: str) -> None:
+        """Back to the one service principal of a new instance: principals added since, and a
+        secret rotated since, are gone; so are the verified tokens remembered for them."""
+        self.principals = {}
+        self.add_principal(client_id, secret)
+        self._verified = {}
+
     # -- issuing --------------------------------------------------------------------------------
     def issue_token(
         self, tenant: str, client_id: str, secret: str, scope: str

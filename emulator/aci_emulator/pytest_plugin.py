@@ -20,6 +20,7 @@ nothing but pytest until a fixture is used.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -31,8 +32,18 @@ if TYPE_CHECKING:
     from aci_emulator.testing import EmulatedSubscription
 
 MARKER = "azure_emulator"
-# Variables that would steer azure-identity away from the emulator's service principal.
+# Variables that would steer azure-identity away from the emulator's service principal, or
+# (while Azure's hosts are routed here) name endpoints that are not Azure's public ones.
 _DIVERTING = ("AZURE_TOKEN_CREDENTIALS",)
+_ROUTED_DIVERTING = (
+    "AZURE_AUTHORITY_HOST",
+    "AZURE_RESOURCE_MANAGER_ENDPOINT",
+    "AZURE_CLIENT_CERTIFICATE_PATH",
+    "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+    "AZURE_USERNAME",
+    "AZURE_PASSWORD",
+    "AZURE_FEDERATED_TOKEN_FILE",
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -40,8 +51,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{MARKER}(realistic=False, compressed_live=False, **settings): settings of the "
         "test's emulated Azure subscription (aci_emulator.EmulatorConfig fields, e.g. "
-        "quota_cores=2, provisioning_seconds=1); realistic=True times like live ACI, "
-        "compressed_live=True runs live ACI's sequence of states in about a second",
+        "quota_cores=2, provisioning_seconds=1, and the plugin's route_azure_hosts, "
+        "poll_seconds, assert_all_faults_fired); realistic=True times like live ACI, "
+        "compressed_live=True runs live ACI's sequence of states in about a second. A test "
+        "with the marker uses the azure_emulator fixture",
     )
 
 
@@ -54,9 +67,16 @@ def azure_emulator_server() -> Iterator[Emulator]:
         yield emulator
 
 
-def _settings(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """The test's marker settings; a closer marker (function over class over module) wins."""
-    settings: dict[str, Any] = {}
+@pytest.fixture(scope="module")
+def azure_emulator_config() -> dict[str, Any]:
+    """Settings for every test in its scope (override it in a conftest.py or test module, as
+    pytest-recording's `vcr_config`); a test's marker adds to them and wins."""
+    return {}
+
+
+def _settings(request: pytest.FixtureRequest, base: dict[str, Any]) -> dict[str, Any]:
+    """`base`, then the test's markers; a closer marker (function over class over module) wins."""
+    settings: dict[str, Any] = dict(base)
     for mark in reversed(list(request.node.iter_markers(MARKER))):
         if mark.args:
             raise TypeError(f"@pytest.mark.{MARKER} takes keyword arguments only: {mark.args!r}")
@@ -66,18 +86,51 @@ def _settings(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 @pytest.fixture
 def azure_emulator(
-    request: pytest.FixtureRequest, azure_emulator_server: Emulator
+    request: pytest.FixtureRequest,
+    azure_emulator_server: Emulator,
+    azure_emulator_config: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[EmulatedSubscription]:
     """A fresh, empty Azure subscription: credential, async_credential, subscription_id,
-    client_kwargs, env, faults, config."""
-    from aci_emulator.testing import EmulatedSubscription
+    client_kwargs, env, faults, config, requests. Unless route_azure_hosts=False, the SDK's
+    transports reach it for Azure's public endpoints, and the environment names its principal."""
+    from aci_emulator.routing import route_to_emulator
+    from aci_emulator.testing import EmulatedSubscription, split_settings
 
-    subscription = EmulatedSubscription.fresh(azure_emulator_server, **_settings(request))
-    try:
+    plugin, settings = split_settings(_settings(request, azure_emulator_config))
+    subscription = EmulatedSubscription.fresh(azure_emulator_server, **settings)
+    with contextlib.ExitStack() as stack:
+        stack.callback(subscription.close)
+        if plugin["route_azure_hosts"]:
+            for name in (*_DIVERTING, *_ROUTED_DIVERTING):
+                monkeypatch.delenv(name, raising=False)
+            for name, value in subscription.routed_env.items():
+                monkeypatch.setenv(name, value)
+            stack.enter_context(route_to_emulator(subscription.info, plugin["poll_seconds"]))
+        subscription.start_request_log()
+        stack.callback(subscription.stop_request_log)
         yield subscription
-    finally:
-        subscription.close()
+        unfired = subscription.unfired_faults()
         azure_emulator_server.faults.clear()  # a fault left over must not hit the next test
+        if unfired and plugin["assert_all_faults_fired"]:
+            listed = "; ".join(
+                f"{f.kind} {f.method} {f.path!r}"
+                + (f" status={f.status}" if f.kind == "status" else "")
+                for f in unfired
+            )
+            pytest.fail(
+                f"{len(unfired)} injected fault(s) never fired: {listed}. The code under test "
+                "did not send the request they match. If that is expected, mark the test "
+                f"@pytest.mark.{MARKER}(assert_all_faults_fired=False).",
+                pytrace=False,
+            )
+
+
+@pytest.fixture(autouse=True)
+def _azure_emulator_for_the_marker(request: pytest.FixtureRequest) -> None:
+    """A test with the marker gets the emulator (and routing) without naming the fixture."""
+    if "azure_emulator" not in request.fixturenames and request.node.get_closest_marker(MARKER):
+        request.getfixturevalue("azure_emulator")
 
 
 @pytest.fixture

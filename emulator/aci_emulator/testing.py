@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import uuid
+import warnings
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from aci_emulator.__main__ import notebook_variables
 from aci_emulator.config import EmulatorConfig
 from aci_emulator.server import Emulator, EmulatorInfo
 
@@ -26,31 +30,60 @@ if TYPE_CHECKING:
     from azure.identity import ClientSecretCredential
     from azure.identity.aio import ClientSecretCredential as AsyncClientSecretCredential
 
-    from aci_emulator.faults import FaultInjector
+    from aci_emulator.faults import Fault, FaultInjector
 
+# The variables of `env`: the notebook's, but for its choice of target (ACI_TUTORIAL_TARGET).
+_ENV = ("AZURE_", "REQUESTS_CA_BUNDLE")
 ARM_SCOPE = "https://management.azure.com/.default"
-# Seconds between polls of a long-running operation. The emulator's Retry-After (which the SDK
-# prefers to any polling interval) is as short, so that code with the SDK's default 30 s polling
-# does not wait either; a `realistic` test sends none, as live ACI, and then this applies.
+# Seconds between polls of a long-running operation: `client_kwargs`' polling_interval, which the
+# SDK uses when the emulator sends no Retry-After (`realistic`, as live ACI), and the longest
+# sleep of the SDK's transports while Azure's endpoints are routed here (see routing.py), which
+# covers ARM's whole-second Retry-After and the SDK's default 30 s polling of unchanged code.
 POLL_SECONDS = 0.05
-# What differs from EmulatorConfig's defaults in a test: waits as short as the SDK allows.
-TEST_DEFAULTS: dict[str, Any] = {"retry_after_seconds": POLL_SECONDS}
+# Settings of the pytest plugin itself, beside EmulatorConfig's, with their defaults.
+PLUGIN_DEFAULTS: dict[str, Any] = {
+    # The SDK's transports send management.azure.com and login.microsoftonline.com here, and
+    # refuse other Azure hosts (routing.py).
+    "route_azure_hosts": True,
+    # The longest sleep of the SDK's transports while routed (polls, retries).
+    "poll_seconds": POLL_SECONDS,
+    # A fault that never fired fails the test at teardown (as responses' unused requests do).
+    "assert_all_faults_fired": True,
+}
+# Former names of settings: one name per setting across faults, the marker and serve's flags.
+RENAMED = {"retry_after_seconds": "retry_after"}
+
+
+def split_settings(settings: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the plugin's own settings, with defaults filled in; the emulator's settings)."""
+    plugin = {**PLUGIN_DEFAULTS, **{k: v for k, v in settings.items() if k in PLUGIN_DEFAULTS}}
+    return plugin, {k: v for k, v in settings.items() if k not in PLUGIN_DEFAULTS}
+
+
+def _current_names(settings: dict[str, Any]) -> dict[str, Any]:
+    for old, new in RENAMED.items():
+        if old in settings:
+            warnings.warn(f"The setting {old}= is now {new}=.", DeprecationWarning, stacklevel=4)
+            settings = {new: settings[old], **{k: v for k, v in settings.items() if k != old}}
+    return settings
 
 
 def config_for_test(
     emulator: Emulator, *, realistic: bool = False, compressed_live: bool = False, **settings: Any
 ) -> EmulatorConfig:
-    """Settings for one test: TEST_DEFAULTS, or a preset (EmulatorConfig.realistic(),
+    """Settings for one test: EmulatorConfig's defaults, or a preset (EmulatorConfig.realistic(),
     EmulatorConfig.compressed_live()), then `settings`.
 
     The running server's address and identity are kept; the subscription id is new.
     """
+    settings = _current_names(settings)
     fields = {f.name for f in dataclasses.fields(EmulatorConfig)}
     unknown = sorted(set(settings) - fields)
     if unknown:
         raise TypeError(
             f"Unknown emulator setting(s) {', '.join(unknown)}; use realistic=True, "
-            f"compressed_live=True or any of: {', '.join(sorted(fields))}."
+            f"compressed_live=True, any of {', '.join(PLUGIN_DEFAULTS)} (pytest plugin) or any "
+            f"of: {', '.join(sorted(fields))}."
         )
     fixed = sorted(set(settings) & set(Emulator.FIXED_SETTINGS))
     if fixed:
@@ -63,7 +96,51 @@ def config_for_test(
         return EmulatorConfig.realistic(**values, **settings)
     if compressed_live:
         return EmulatorConfig.compressed_live(**values, **settings)
-    return EmulatorConfig(**{**TEST_DEFAULTS, **values, **settings})
+    return EmulatorConfig(**values, **settings)
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request the emulator answered (a dropped connection answers nothing)."""
+
+    method: str
+    path: str  # with its query string, as sent
+    status: int
+
+
+class RequestLog(logging.Handler):
+    """The requests the emulator answers while attached, from any client (the SDK, the CLI …),
+    read from its request logger. Debug records of that logger are made only while attached, and
+    reach no other handler then unless someone asked for them."""
+
+    LOGGER = "aci_emulator.requests"
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.entries: list[LoggedRequest] = []
+        self._logger = logging.getLogger(self.LOGGER)
+        self._saved: tuple[int, bool] | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 3 and record.msg == "%s %s -> %s":
+            method, path, status = args
+            self.entries.append(LoggedRequest(str(method), str(path), int(status)))
+
+    def attach(self) -> None:
+        logger = self._logger
+        self._saved = (logger.level, logger.propagate)
+        if not logger.isEnabledFor(logging.DEBUG):  # nobody else asked for the debug records
+            logger.setLevel(logging.DEBUG)
+            logger.propagate = False
+        logger.addHandler(self)
+
+    def detach(self) -> None:
+        self._logger.removeHandler(self)
+        if self._saved is not None:
+            self._logger.setLevel(self._saved[0])
+            self._logger.propagate = self._saved[1]
+            self._saved = None
 
 
 class EmulatedSubscription:
@@ -75,13 +152,33 @@ class EmulatedSubscription:
         self.emulator = emulator
         self.info: EmulatorInfo = emulator.info
         self._credentials: list[Any] = []
+        self._log = RequestLog()
 
     @classmethod
     def fresh(cls, emulator: Emulator, **settings: Any) -> EmulatedSubscription:
-        """Reset `emulator` to an empty cloud with these settings (see config_for_test); its
-        one subscription is new."""
+        """Reset `emulator` to a new instance's state with these settings (see config_for_test):
+        an empty cloud, a new subscription, no faults, a new clock, and only the service
+        principal it started with, with its first secret."""
         emulator.reset(config_for_test(emulator, **settings))
+        if emulator.identity is not None:
+            emulator.identity.reset(emulator.config.client_id, emulator.config.client_secret)
         return cls(emulator)
+
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        """The requests the emulator answered since `start_request_log()` (the plugin starts it
+        before the test), oldest first."""
+        return list(self._log.entries)
+
+    def start_request_log(self) -> None:
+        self._log.attach()
+
+    def stop_request_log(self) -> None:
+        self._log.detach()
+
+    def unfired_faults(self) -> list[Fault]:
+        """The faults injected that have not fired once."""
+        return [fault for fault in self.faults.active() if fault.fired == 0]
 
     @property
     def subscription_id(self) -> str:
@@ -109,16 +206,17 @@ class EmulatedSubscription:
 
     @property
     def env(self) -> dict[str, str]:
-        """The environment variables of code that configures itself from the environment."""
-        return {
-            "AZURE_TENANT_ID": self.info.tenant_id,
-            "AZURE_CLIENT_ID": self.info.client_id,
-            "AZURE_CLIENT_SECRET": self.info.client_secret,
-            "AZURE_AUTHORITY_HOST": self.info.authority_host,
-            "AZURE_SUBSCRIPTION_ID": self.info.subscription_id,
-            "AZURE_RESOURCE_MANAGER_ENDPOINT": self.info.arm_endpoint,
-            "REQUESTS_CA_BUNDLE": self.info.ca_bundle,
-        }
+        """The environment variables of code that configures itself from the environment, and
+        names the emulator's endpoints (the notebook's, but for its choice of target)."""
+        return {k: v for k, v in notebook_variables(self.info).items() if k.startswith(_ENV)}
+
+    @property
+    def routed_env(self) -> dict[str, str]:
+        """What unchanged code reads while Azure's endpoints are routed here: the service
+        principal (for EnvironmentCredential, first in DefaultAzureCredential) and the
+        subscription; no endpoint, as the code's are Azure's own."""
+        names = ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET")
+        return {k: v for k, v in self.env.items() if k in (*names, "AZURE_SUBSCRIPTION_ID")}
 
     def _credential_kwargs(self) -> dict[str, Any]:
         return {

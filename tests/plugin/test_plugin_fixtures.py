@@ -73,8 +73,10 @@ def test_each_test_gets_a_fresh_empty_subscription(pytester):
 def test_faults_do_not_outlive_their_test(pytester):
     pytester.makepyfile(
         """
+        import pytest
         from azure.mgmt.resource.resources import ResourceManagementClient
 
+        @pytest.mark.azure_emulator(assert_all_faults_fired=False)
         def test_leaves_a_fault(azure_emulator):
             azure_emulator.faults.inject("status", status=500, times=None)
 
@@ -108,14 +110,14 @@ def test_the_marker_sets_the_tests_emulator(azure_emulator):
 def test_without_a_marker_waits_are_short(azure_emulator):
     assert azure_emulator.config.quota_cores == 10
     assert azure_emulator.config.provisioning_seconds == 0
-    assert azure_emulator.config.retry_after_seconds == POLL_SECONDS
+    assert azure_emulator.config.retry_after == 1  # whole seconds, as ARM sends it
     assert azure_emulator.client_kwargs["polling_interval"] == POLL_SECONDS
 
 
 @pytest.mark.azure_emulator(realistic=True, provisioning_seconds=2)
 def test_realistic_behaves_like_live_aci(azure_emulator):
     config = azure_emulator.config
-    assert (config.retry_after_seconds, config.deterministic) == (None, False)
+    assert (config.retry_after, config.deterministic) == (None, False)
     assert config.provisioning_seconds == 2  # a setting beside realistic wins
     resources_for(azure_emulator).resource_groups.create_or_update("rg", {"location": "eastus"})
     aci = ContainerInstanceManagementClient(
@@ -141,7 +143,7 @@ def test_realistic_behaves_like_live_aci(azure_emulator):
 @pytest.mark.azure_emulator(compressed_live=True)
 def test_compressed_live_is_a_preset_too(azure_emulator):
     assert azure_emulator.config.time_scale > 1
-    assert azure_emulator.config.retry_after_seconds is None
+    assert azure_emulator.config.retry_after is None
 
 
 @pytest.mark.azure_emulator(quota_cores=1, page_size=5)
@@ -221,6 +223,7 @@ async def list_groups(sub, **kwargs) -> list[str]:
     return names
 
 
+@pytest.mark.azure_emulator(route_azure_hosts=False)  # routed, the emulator's CA is trusted
 def test_aio_clients_need_the_ca_bundle_as_connection_verify(azure_emulator):
     kwargs = dict(azure_emulator.client_kwargs)
     assert kwargs["connection_verify"] == azure_emulator.info.ca_bundle

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections.abc import Callable
@@ -27,9 +28,10 @@ def empty_response(status: int, headers: dict[str, str] | None = None) -> Respon
 
 
 def retry_after(ctx: Any) -> dict[str, str]:
-    """The Retry-After of long-running responses and polls, when the config sends one."""
-    seconds = ctx.config.retry_after_seconds
-    return {} if seconds is None else {"Retry-After": str(seconds)}
+    """The Retry-After of long-running responses and polls, when the config sends one: whole
+    seconds, as ARM sends it (azure-mgmt-resource reads a resource group delete's as an int)."""
+    seconds = ctx.config.retry_after
+    return {} if seconds is None else {"Retry-After": str(math.ceil(seconds))}
 
 
 def top(ctx: Any) -> int:

@@ -1,0 +1,199 @@
+"""Azure's public endpoints answered by the emulator, for code that names no emulator at all.
+
+While `route_to_emulator(info)` is active, the Azure SDK's own HTTP transports (azure-core's
+RequestsTransport and AioHttpTransport: every sync and `aio` management client, and the
+azure-identity credentials, whose MSAL client sends through the same transports) send requests
+for Resource Manager (management.azure.com) and Entra ID (login.microsoftonline.com and its
+aliases, tenant discovery included) to the emulator instead, trusting its CA for those
+connections only. A request to any other Azure host fails at once, without leaving the machine.
+The SDK's sleeps (between polls of a long-running operation, before a retry) are shortened too,
+so neither ARM's whole-second Retry-After nor the SDK's default 30 s polling make a test wait.
+
+The seam is the one moto uses for botocore (its HTTP send): the transport classes' `send`,
+`sleep` and aiohttp's SSL context are patched while routing is active, and restored after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from aci_emulator.server import EmulatorInfo
+
+ARM_HOSTS = ("management.azure.com",)
+LOGIN_HOSTS = ("login.microsoftonline.com", "login.windows.net", "login.microsoft.com")
+# Domains of Azure's services in the public and sovereign clouds, and the instance metadata
+# service that managed identity asks: refused while routing, as the emulator serves none of them.
+AZURE_DOMAINS = (
+    "azure.com",
+    "azure.net",
+    "azure.us",
+    "azure.cn",
+    "windows.net",
+    "microsoftonline.com",
+    "microsoftonline.us",
+    "microsoft.com",
+    "azurecr.io",
+    "azure-api.net",
+    "azurewebsites.net",
+    "azurecontainer.io",
+    "azureedge.net",
+    "cloudapp.net",
+    "trafficmanager.net",
+    "usgovcloudapi.net",
+    "chinacloudapi.cn",
+)
+METADATA_HOSTS = ("169.254.169.254",)
+
+
+class AzureHostNotEmulated(RuntimeError):
+    """A request for an Azure host that the emulator does not serve. Not an azure-core error on
+    purpose: the SDK's retry policy would otherwise retry it."""
+
+
+@dataclass
+class Routes:
+    """Where Azure's public endpoints go, and how long the SDK may sleep at most."""
+
+    info: EmulatorInfo
+    poll_seconds: float = 0.05
+    _context: ssl.SSLContext | None = field(default=None, repr=False)
+
+    @property
+    def emulator_netloc(self) -> str:
+        return urlsplit(self.info.arm_endpoint).netloc.lower()
+
+    def route(self, method: str, url: str) -> str | None:
+        """The URL to send instead; None when the URL is not an Azure one (sent as it is)."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+        if parts.netloc.lower() == self.emulator_netloc:
+            return url
+        if host in ARM_HOSTS or host in LOGIN_HOSTS:
+            target = self.info.arm_endpoint if host in ARM_HOSTS else self.info.authority_host
+            base = urlsplit(target)
+            return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
+        if host in METADATA_HOSTS or any(
+            host == domain or host.endswith("." + domain) for domain in AZURE_DOMAINS
+        ):
+            raise AzureHostNotEmulated(
+                f"{method} {parts.scheme}://{host}{parts.path} was not sent: in a test that uses "
+                "the azure_emulator fixture, the Azure SDK reaches the local aci_emulator instead "
+                f"of Azure, and the emulator serves only {', '.join(ARM_HOSTS)} (resource groups, "
+                f"Container Instances) and {LOGIN_HOSTS[0]} (tokens). To let this request leave "
+                "the machine, turn routing off: @pytest.mark.azure_emulator(route_azure_hosts="
+                "False), or the azure_emulator_config fixture."
+            )
+        return None
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """One context trusting the emulator's CA, so that aiohttp reuses its connections."""
+        if self._context is None:
+            self._context = ssl.create_default_context(cafile=self.info.ca_bundle)
+        return self._context
+
+
+_lock = threading.Lock()
+_active: list[Routes] = []
+_originals: dict[tuple[type, str], Any] = {}
+
+
+def active_routes() -> Routes | None:
+    return _active[-1] if _active else None
+
+
+def _prepare(request: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """Aim `request` at the emulator when it is for Azure, and trust the emulator's CA then."""
+    routes = active_routes()
+    if routes is None:
+        return options
+    target = routes.route(request.method, request.url)
+    if target is None:
+        return options
+    request.url = target
+    return {**options, "connection_verify": routes.info.ca_bundle}
+
+
+def _sleep_seconds(duration: float) -> float:
+    routes = active_routes()
+    return duration if routes is None else min(duration, routes.poll_seconds)
+
+
+def _patch_requests() -> None:
+    from azure.core.pipeline.transport import RequestsTransport
+
+    send = RequestsTransport.send
+
+    def routed_send(self: Any, request: Any, **kwargs: Any) -> Any:
+        return send(self, request, **_prepare(request, kwargs))
+
+    def short_sleep(self: Any, duration: float) -> None:
+        time.sleep(_sleep_seconds(duration))
+
+    _replace(RequestsTransport, "send", routed_send)
+    _replace(RequestsTransport, "sleep", short_sleep)
+
+
+def _patch_aiohttp() -> None:
+    try:
+        from azure.core.pipeline.transport import AioHttpTransport
+    except ImportError:  # aiohttp is not installed: no aio client can run either
+        return
+
+    send = AioHttpTransport.send
+    build_ssl = AioHttpTransport._build_ssl_config
+
+    async def routed_send(self: Any, request: Any, **kwargs: Any) -> Any:
+        return await send(self, request, **_prepare(request, kwargs))
+
+    async def short_sleep(self: Any, duration: float) -> None:
+        await asyncio.sleep(_sleep_seconds(duration))
+
+    def cached_ssl(self: Any, cert: Any, verify: Any) -> Any:
+        routes = active_routes()
+        if routes is not None and not cert and verify == routes.info.ca_bundle:
+            return routes.ssl_context()
+        return build_ssl(self, cert, verify)
+
+    _replace(AioHttpTransport, "send", routed_send)
+    _replace(AioHttpTransport, "sleep", short_sleep)
+    _replace(AioHttpTransport, "_build_ssl_config", cached_ssl)
+
+
+def _replace(cls: type, name: str, function: Any) -> None:
+    _originals[(cls, name)] = cls.__dict__.get(name)
+    setattr(cls, name, function)
+
+
+def _restore() -> None:
+    for (cls, name), original in _originals.items():
+        if original is None:
+            delattr(cls, name)
+        else:
+            setattr(cls, name, original)
+    _originals.clear()
+
+
+@contextlib.contextmanager
+def route_to_emulator(info: EmulatorInfo, poll_seconds: float = 0.05) -> Iterator[Routes]:
+    """Within the block, the SDK's transports send Azure's public endpoints to this emulator."""
+    routes = Routes(info, poll_seconds)
+    with _lock:
+        if not _active:
+            _patch_requests()
+            _patch_aiohttp()
+        _active.append(routes)
+    try:
+        yield routes
+    finally:
+        with _lock:
+            _active.remove(routes)
+            if not _active:
+                _restore()
