@@ -10,7 +10,8 @@ The SDK's sleeps (between polls of a long-running operation, before a retry) are
 so neither ARM's whole-second Retry-After nor the SDK's default 30 s polling make a test wait.
 
 The seam is the one moto uses for botocore (its HTTP send): the transport classes' `send`,
-`sleep` and aiohttp's SSL context are patched while routing is active, and restored after.
+`sleep` and aiohttp's SSL context are patched while routing is active, and restored after; and
+MSAL's instance discovery, which the emulator does not serve, is answered for the public cloud.
 """
 
 from __future__ import annotations
@@ -167,6 +168,31 @@ def _patch_aiohttp() -> None:
     _replace(AioHttpTransport, "_build_ssl_config", cached_ssl)
 
 
+def _patch_msal() -> None:
+    """MSAL asks Entra ID's instance discovery for the aliases of its authority (after a failed
+    token request, for one): the emulator serves no such endpoint, so answer it here, for the
+    public cloud's hosts only, rather than let a 501 hide the token endpoint's own error."""
+    try:
+        from msal.application import ClientApplication
+    except ImportError:
+        return
+    metadata = ClientApplication._get_instance_metadata
+
+    def public_cloud_metadata(self: Any, instance: str) -> Any:
+        if active_routes() is None or instance not in LOGIN_HOSTS:
+            return metadata(self, instance)
+        aliases = [*LOGIN_HOSTS, "sts.windows.net"]  # our reading of the public cloud's
+        return [
+            {
+                "preferred_network": LOGIN_HOSTS[0],
+                "preferred_cache": LOGIN_HOSTS[1],
+                "aliases": aliases,
+            }
+        ]
+
+    _replace(ClientApplication, "_get_instance_metadata", public_cloud_metadata)
+
+
 def _replace(cls: type, name: str, function: Any) -> None:
     _originals[(cls, name)] = cls.__dict__.get(name)
     setattr(cls, name, function)
@@ -189,6 +215,7 @@ def route_to_emulator(info: EmulatorInfo, poll_seconds: float = 0.05) -> Iterato
         if not _active:
             _patch_requests()
             _patch_aiohttp()
+            _patch_msal()
         _active.append(routes)
     try:
         yield routes

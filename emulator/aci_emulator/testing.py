@@ -104,7 +104,8 @@ class LoggedRequest:
     """One request the emulator answered (a dropped connection answers nothing)."""
 
     method: str
-    path: str  # with its query string, as sent
+    path: str
+    query: str  # the query string, without its '?'
     status: int
 
 
@@ -124,8 +125,9 @@ class RequestLog(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         args = record.args
         if isinstance(args, tuple) and len(args) == 3 and record.msg == "%s %s -> %s":
-            method, path, status = args
-            self.entries.append(LoggedRequest(str(method), str(path), int(status)))
+            method, full_path, status = args
+            path, _, query = str(full_path).partition("?")
+            self.entries.append(LoggedRequest(str(method), path, query, int(status)))
 
     def attach(self) -> None:
         logger = self._logger
