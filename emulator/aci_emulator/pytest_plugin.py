@@ -2,18 +2,20 @@
 
 Registered on install (entry point group `pytest11`), so no conftest.py is needed:
 
-    def test_deploy(azure_emulator):
-        aci = ContainerInstanceManagementClient(
-            azure_emulator.credential, azure_emulator.subscription_id, **azure_emulator.client_kwargs
-        )
+    def test_deploy(azure_emulator):          # code that builds DefaultAzureCredential() and
+        assert my_code.deploy() == "..."      # its clients for Azure runs unchanged
 
     @pytest.mark.azure_emulator(quota_cores=1)        # per-test settings (EmulatorConfig fields)
     @pytest.mark.azure_emulator(realistic=True)       # live-like timing (compressed_live=True)
+    @pytest.mark.azure_emulator(route_azure_hosts=False)  # explicit settings only (client_kwargs)
 
-    def test_from_environment(azure_emulator_env): ...  # AZURE_* variables set for the test
+    def test_from_environment(azure_emulator_env): ...  # the emulator's AZURE_* variables set
 
 One emulator serves the whole test session (started by the first test that asks for it); each
-test gets it reset to an empty cloud with a new subscription id, its own settings and no faults.
+test gets it reset to a new instance's state with a new subscription id and its own settings
+(`azure_emulator_config`, then markers). During the test the SDK's transports send Azure's
+public endpoints to it (routing.py), the emulator's request log fills `azure_emulator.requests`,
+and a fault injected that never fires fails the test at teardown.
 This module is imported by every pytest run once the package is installed, so it imports
 nothing but pytest until a fixture is used.
 """
