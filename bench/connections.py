@@ -10,8 +10,6 @@ meanwhile; and how long a silent TCP client and an idle TLS client stay connecte
 
 from __future__ import annotations
 
-import contextlib
-import json
 import resource
 import shutil
 import signal
@@ -27,7 +25,7 @@ from typing import Any
 
 import requests
 
-from aci_emulator import Emulator, EmulatorConfig
+from aci_emulator import Emulator, EmulatorConfig, testing
 from bench import stats
 from bench.legacy_server import LegacyTlsServer
 from bench.report import Result, Target
@@ -86,39 +84,20 @@ def in_process(server: str, rounds: int) -> dict[str, Any]:
 
 
 # -- against a server process -------------------------------------------------------------------
-class ServerProcess:
-    def __init__(self, server: str, directory: Path) -> None:
-        self.info_file = directory / f"info-{server}.json"
-        self.command = [sys.executable, "-m", "bench.serve_with", server, "serve", "--port", "0"]
-        self.command += ["--info-file", str(self.info_file), "--no-image-lookup"]
-        self.process: subprocess.Popen[bytes] | None = None
-        self.info: dict[str, str] = {}
+class ServerProcess(testing.ServerProcess):
+    """The emulator's `serve` on either HTTP server (bench.serve_with)."""
 
-    def start(self) -> dict[str, str]:
-        self.process = subprocess.Popen(
-            self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError, ValueError):
-                self.info = json.loads(self.info_file.read_text())
-                return self.info
-            time.sleep(0.05)
-        raise TimeoutError(f"{self.command} wrote no info file")
+    def __init__(self, server: str, directory: Path) -> None:
+        command = [sys.executable, "-m", "bench.serve_with", server, "serve", "--port", "0"]
+        super().__init__(directory, "--no-image-lookup", command=command, name=f"info-{server}")
 
     def status(self) -> dict[str, str]:
         assert self.process is not None
         lines = Path(f"/proc/{self.process.pid}/status").read_text().splitlines()
         return dict(line.split(":", 1) for line in lines if ":" in line)
 
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+    def stop(self, sig: signal.Signals = signal.SIGTERM, timeout: float = 20.0) -> int | None:
+        return super().stop(sig, timeout)
 
 
 def address(info: dict[str, str]) -> tuple[str, int]:
@@ -130,22 +109,6 @@ def tls_socket(info: dict[str, str]) -> ssl.SSLSocket:
     context = ssl.create_default_context(cafile=info["ca_bundle"])
     raw = socket.create_connection(address(info), timeout=30)
     return context.wrap_socket(raw, server_hostname="127.0.0.1")
-
-
-def bearer(info: dict[str, str]) -> str:
-    answer = requests.post(
-        f"{info['authority_host']}/{info['tenant_id']}/oauth2/v2.0/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": info["client_id"],
-            "client_secret": info["client_secret"],
-            "scope": "https://management.azure.com/.default",
-        },
-        verify=info["ca_bundle"],
-        timeout=60,
-    )
-    answer.raise_for_status()
-    return answer.json()["access_token"]
 
 
 def new_client_request(info: dict[str, str], token: str) -> float:
@@ -297,7 +260,7 @@ def run(rounds: int = 50, quick: bool = False) -> Result:
             threads += probe_idle(process.info, probes[server])
         for server, process in processes.items():
             info = process.info
-            token = bearer(info)
+            token = testing.raw_token(info, timeout=60)
             sizes = [LEGACY_FLOOD] if server == "werkzeug" or quick else [LEGACY_FLOOD, FLOOD]
             measured[server]["floods"] = [flood(info, token, n, process) for n in sizes]
         for thread in threads:

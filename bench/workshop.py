@@ -10,20 +10,18 @@ HTTP stack with no logic), which is what this SDK and transport cost on this mac
 
 from __future__ import annotations
 
-import json
 import multiprocessing as mp
 import os
 import random
 import secrets
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from aci_emulator.testing import ServerProcess
 from bench import stats
 from bench.report import Result, Target
 from bench.sdk import LOCATION, RequestTimer, connect, tutorial_group
@@ -87,52 +85,24 @@ def attendee(
     results.put({"wall": wall, "cpu": cpu, "latencies": timer.latencies(), "errors": errors})
 
 
-class Server:
-    """A server subprocess that writes its connection details to an info file."""
+class Server(ServerProcess):
+    """A server subprocess (the emulator, the stub) that writes its connection details to an
+    info file; its stderr goes to a file beside it."""
 
     def __init__(self, command: list[str], directory: Path) -> None:
-        self.info_file = directory / f"info-{secrets.token_hex(4)}.json"
-        self._command = [*command, "--info-file", str(self.info_file)]
-        self._process: subprocess.Popen[bytes] | None = None
-        self.info: dict[str, str] = {}
-
-    def start(self, timeout: float = 60) -> dict[str, str]:
-        self._process = subprocess.Popen(
-            self._command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                stderr = self._process.stderr.read().decode() if self._process.stderr else ""
-                raise RuntimeError(f"{' '.join(self._command)} exited: {stderr[-2000:]}")
-            try:
-                self.info = json.loads(self.info_file.read_text())
-                return self.info
-            except (OSError, ValueError):
-                time.sleep(0.05)
-        raise TimeoutError(f"{' '.join(self._command)} did not write its info file")
+        name = f"server-{secrets.token_hex(4)}"
+        stderr = directory / f"{name}.stderr.log"
+        super().__init__(directory, command=command, stderr=stderr, name=name)
 
     def cpu_seconds(self) -> float:
         """CPU time the server has used so far (Linux /proc; NaN elsewhere)."""
         try:
-            assert self._process is not None
-            stat = Path(f"/proc/{self._process.pid}/stat").read_text()
+            assert self.process is not None
+            stat = Path(f"/proc/{self.process.pid}/stat").read_text()
             fields = stat.rsplit(")", 1)[1].split()
             return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         except (OSError, AssertionError, ValueError, IndexError):
             return float("nan")
-
-    def stop(self) -> None:
-        if self._process is not None:
-            self._process.send_signal(signal.SIGTERM)
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-            if self._process.stderr:
-                self._process.stderr.close()
-            self._process = None
 
 
 def session(

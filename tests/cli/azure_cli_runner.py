@@ -11,18 +11,10 @@ from typing import Any
 
 import pytest
 
+from aci_emulator.testing import ServerProcess
+
 # A command that takes longer than this waited on a default 30 s polling interval (or hung).
 COMMAND_SECONDS = 20.0
-
-
-@dataclass
-class EmulatorServer:
-    info: dict[str, str]
-    log_path: Path
-
-    def log_tail(self, lines: int = 40) -> str:
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
 
 
 @dataclass
@@ -43,7 +35,7 @@ class AzRunner:
 
     executable: Path
     env: dict[str, str]
-    server: EmulatorServer
+    server: ServerProcess
     history: list[AzResult] = field(default_factory=list)
 
     def __call__(self, *args: str, check: bool = True, output: str | None = "json") -> AzResult:

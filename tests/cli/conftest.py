@@ -8,34 +8,22 @@ starts it for the CLI.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
-import json
 import os
 import shutil
-import signal
 import subprocess
-import sys
-import time
 import venv
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from azure_cli_runner import AzRunner, EmulatorServer
+from azure_cli_runner import AzRunner
+
+from aci_emulator.testing import ServerProcess
 
 AZURE_CLI_VERSION = "2.91.0"
 ROOT = Path(__file__).resolve().parents[2]
 AZ_VENV = ROOT / ".cache" / "azure-cli-venv"
-INFO_KEYS = {
-    "arm_endpoint",
-    "authority_host",
-    "ca_bundle",
-    "tenant_id",
-    "subscription_id",
-    "client_id",
-    "client_secret",
-}
 
 
 def _installed_version(python: Path) -> str | None:
@@ -97,60 +85,22 @@ def az_executable(pytestconfig: pytest.Config) -> Path:
 
 
 @pytest.fixture(scope="session")
-def emulator_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
+def emulator_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """`python -m aci_emulator serve --port 0` in its own process, with its request log."""
     workdir = tmp_path_factory.mktemp("emulator-server")
-    info_file = workdir / "info.json"
-    log_path = workdir / "server.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "aci_emulator",
-                "serve",
-                "--port",
-                "0",
-                "--no-image-lookup",  # the tests must not depend on the network
-                "--info-file",
-                str(info_file),
-                "--verbose",
-            ],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = EmulatorServer(info={}, log_path=log_path)
+    server = ServerProcess(workdir, "--verbose", stderr=workdir / "server.log")
     try:
-        deadline = time.monotonic() + 60
-        while not server.info:
-            if process.poll() is not None:
-                pytest.fail(
-                    f"The emulator server exited with {process.returncode}:\n" + server.log_tail()
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    "The emulator server wrote no info file within 60 s:\n" + server.log_tail()
-                )
-            with contextlib.suppress(FileNotFoundError, json.JSONDecodeError):
-                info = json.loads(info_file.read_text())
-                if info.keys() >= INFO_KEYS:
-                    server.info = info
-            time.sleep(0.1)
+        server.start()
+    except RuntimeError as err:
+        pytest.fail(str(err))
+    try:
         yield server
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        server.stop(timeout=10)
 
 
 @pytest.fixture(scope="module")
-def az_env(tmp_path_factory: pytest.TempPathFactory, emulator_server: EmulatorServer) -> dict:
+def az_env(tmp_path_factory: pytest.TempPathFactory, emulator_server: ServerProcess) -> dict:
     """A clean environment: own config directory, the emulator's CA, no telemetry or prompts."""
     keep = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT"}
     env = {k: v for k, v in os.environ.items() if k in keep}
@@ -168,5 +118,5 @@ def az_env(tmp_path_factory: pytest.TempPathFactory, emulator_server: EmulatorSe
 
 
 @pytest.fixture(scope="module")
-def az_runner(az_executable: Path, az_env: dict, emulator_server: EmulatorServer) -> AzRunner:
+def az_runner(az_executable: Path, az_env: dict, emulator_server: ServerProcess) -> AzRunner:
     return AzRunner(az_executable, az_env, emulator_server)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import stat
 import subprocess
-import sys
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from azure.mgmt.containerinstance import ContainerInstanceManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 
 from aci_emulator.__main__ import build_config, cli_lines, parse_args
+from aci_emulator.testing import ServerProcess
 
 INFO_KEYS = {
     "arm_endpoint",
@@ -30,50 +29,18 @@ INFO_KEYS = {
 }
 
 
-def read_info(path: Path, process: subprocess.Popen, timeout: float = 30.0) -> dict[str, str]:
-    """The info file once it is complete (a deadline against hangs, not a timing assertion)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the server exited early: {process.communicate()}")
-        try:
-            return json.loads(path.read_text())
-        except (FileNotFoundError, ValueError):
-            time.sleep(0.02)
-    raise AssertionError("the server wrote no info file")
-
-
 @pytest.fixture
-def server(tmp_path):
-    info_file = tmp_path / "emulator.json"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aci_emulator",
-            "serve",
-            "--port",
-            "0",
-            "--no-image-lookup",  # the tests must not depend on the network
-            "--info-file",
-            str(info_file),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def server(tmp_path) -> Iterator[ServerProcess]:
+    running = ServerProcess(tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    running.start(timeout=30)
     try:
-        yield process, info_file
+        yield running
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        running.stop(signal.SIGKILL)
 
 
 def test_serve_info_file_sdk_and_sigterm(server):
-    process, info_file = server
-
-    info = read_info(info_file, process)
+    process, info_file, info = server.process, server.info_file, server.info
 
     assert set(info) == INFO_KEYS
     assert stat.S_IMODE(os.stat(info_file).st_mode) == 0o600  # it holds a secret
@@ -110,8 +77,7 @@ def test_serve_info_file_sdk_and_sigterm(server):
 
 
 def test_sigint_stops_it_too(server):
-    process, info_file = server
-    read_info(info_file, process)
+    process = server.process
 
     process.send_signal(signal.SIGINT)
     stdout, _ = process.communicate(timeout=30)
@@ -137,12 +103,12 @@ def test_build_config_from_arguments():
         )
     )
     assert (config.port, config.provisioning_seconds, config.quota_cores) == (0, 2.5, 20)
-    assert config.retry_after_seconds is None  # 0 sends none
+    assert config.retry_after is None  # 0 sends none
     assert config.deterministic is False
 
     realistic = build_config(parse_args(["serve", "--realistic"]))
     assert realistic.provisioning_seconds == 8.0
-    assert realistic.retry_after_seconds is None
+    assert realistic.retry_after is None
     assert realistic.port == 8443
     # serve looks images up in their registry unless told not to; in process it never does.
     assert realistic.image_lookup is True

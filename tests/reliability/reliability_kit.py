@@ -4,12 +4,9 @@ secret patterns, and the collector that turns what the tests observe into docs/r
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
-import signal
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -35,6 +32,7 @@ from azure.mgmt.containerinstance.models import (
 
 from aci_emulator.__main__ import notebook_variables
 from aci_emulator.server import EmulatorInfo
+from aci_emulator.testing import ServerProcess, raw_token  # noqa: F401 (the suite's raw token)
 from helpers import (
     CleanupReport,
     ResourceGroupRecord,
@@ -75,24 +73,6 @@ def info_dict(info: Any) -> dict[str, str]:
 def tutorial_env(info: Any, **extra: str) -> dict[str, str]:
     """What a user sets to run the tutorial against an emulator server as if it were Azure."""
     return {**notebook_variables(EmulatorInfo(**info_dict(info))), **extra}
-
-
-def raw_token(info: Any, timeout: float = 30) -> str:
-    """A bearer token from the emulator's token endpoint, for requests the SDK would not send."""
-    values = info_dict(info)
-    answer = requests.post(
-        f"{values['authority_host']}/{values['tenant_id']}/oauth2/v2.0/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": values["client_id"],
-            "client_secret": values["client_secret"],
-            "scope": "https://management.azure.com/.default",
-        },
-        verify=values["ca_bundle"],
-        timeout=timeout,
-    )
-    assert answer.status_code == 200, answer.text
-    return answer.json()["access_token"]
 
 
 def use_identity(monkeypatch: Any, env: Mapping[str, str]) -> None:
@@ -335,8 +315,8 @@ SERVER_SECRETS: list[str] = []
 
 
 # -- an emulator server in its own process ------------------------------------------------------
-class EmulatorServer:
-    """`python -m aci_emulator serve --port 0 --info-file F`, as a user starts it.
+class EmulatorServer(ServerProcess):
+    """`python -m aci_emulator serve`, as a user starts it, with the admin route at hand.
 
     The info file and stdout hold the client secret (by design: they are the connection
     details), so they go to ``private_dir``; stderr (the request log with --verbose) goes to
@@ -344,51 +324,25 @@ class EmulatorServer:
     """
 
     def __init__(self, private_dir: Path, log_dir: Path, *args: str, name: str = "emulator"):
-        private_dir.mkdir(parents=True, exist_ok=True)
         log_dir.mkdir(parents=True, exist_ok=True)
-        self.info_file = private_dir / f"{name}-info.json"
         self.stdout_path = private_dir / f"{name}.stdout.log"
         self.stderr_path = log_dir / f"{name}.stderr.log"
-        self.args = args
-        self.process: subprocess.Popen | None = None
-        self.info: dict[str, str] = {}
+        super().__init__(
+            private_dir,
+            *args,
+            env=subprocess_env({}),
+            stdout=self.stdout_path,
+            stderr=self.stderr_path,
+            name=name,
+        )
 
-    def start(self, timeout: float = 60.0) -> EmulatorServer:
-        # No registry lookups: the tests must not depend on the network.
-        command = [
-            sys.executable,
-            "-m",
-            "aci_emulator",
-            "serve",
-            "--port",
-            "0",
-            "--no-image-lookup",
-        ]
-        command += ["--info-file", str(self.info_file), *self.args]
-        with open(self.stdout_path, "w") as out, open(self.stderr_path, "w") as err:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, stdout=out, stderr=err, env=subprocess_env({})
-            )
-        deadline = time.monotonic() + timeout  # a guard against hangs, not a timing assertion
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"the emulator exited early: {self.stderr_path.read_text()}")
-            try:
-                self.info = json.loads(self.info_file.read_text())
-                SERVER_SECRETS.append(self.info["client_secret"])
-                return self
-            except (FileNotFoundError, ValueError):
-                time.sleep(0.05)
-        raise AssertionError("the emulator wrote no info file")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+    def __enter__(self) -> EmulatorServer:
+        try:
+            self.start()
+        except RuntimeError as err:
+            raise AssertionError(str(err)) from err
+        SERVER_SECRETS.append(self.info["client_secret"])
+        return self
 
     @property
     def env(self) -> dict[str, str]:
@@ -413,12 +367,6 @@ class EmulatorServer:
         answer = self.admin("GET", "faults")
         assert answer.status_code == 200, answer.text
         return answer.json()["value"]
-
-    def __enter__(self) -> EmulatorServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 # -- secrets ------------------------------------------------------------------------------------
