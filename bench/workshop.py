@@ -89,10 +89,10 @@ class Server(ServerProcess):
     """A server subprocess (the emulator, the stub) that writes its connection details to an
     info file; its stderr goes to a file beside it."""
 
-    def __init__(self, command: list[str], directory: Path) -> None:
+    def __init__(self, directory: Path, *args: str, command: list[str] | None = None) -> None:
         name = f"server-{secrets.token_hex(4)}"
         stderr = directory / f"{name}.stderr.log"
-        super().__init__(directory, command=command, stderr=stderr, name=name)
+        super().__init__(directory, *args, command=command, stderr=stderr, name=name)
 
     def cpu_seconds(self) -> float:
         """CPU time the server has used so far (Linux /proc; NaN elsewhere)."""
@@ -147,11 +147,7 @@ def run(attendees: int, rounds: int) -> Result:
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["bench.workshop"])
     directory = Path(tempfile.mkdtemp(prefix="bench-workshop-"))
-    emulator = Server(
-        [sys.executable, "-m", "aci_emulator", "serve", "--port", "0", "--no-image-lookup"]
-        + ["--quota-cores", str(QUOTA_CORES)],
-        directory,
-    )
+    emulator = Server(directory, "--quota-cores", str(QUOTA_CORES))
     stub: Server | None = None
     legacy: Server | None = None
     sessions: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -160,9 +156,9 @@ def run(attendees: int, rounds: int) -> Result:
         recording = directory / "recording.json"
         _record(emulator.info, recording)
         stub = Server(
-            [sys.executable, "-m", "bench.stub", "--recording", str(recording)]
-            + ["--source", emulator.info["arm_endpoint"]],
             directory,
+            command=[sys.executable, "-m", "bench.stub", "--recording", str(recording)]
+            + ["--source", emulator.info["arm_endpoint"]],
         )
         stub.start()
         plan = [
@@ -174,9 +170,11 @@ def run(attendees: int, rounds: int) -> Result:
         plan.append(("emulator", "double", emulator))
         # The former server (werkzeug's, a connection per request) with the same emulator.
         legacy = Server(
-            [sys.executable, "-m", "bench.serve_with", "werkzeug", "serve", "--port", "0"]
-            + ["--quota-cores", str(QUOTA_CORES), "--no-image-lookup"],
             directory,
+            "--quota-cores",
+            str(QUOTA_CORES),
+            "--no-image-lookup",
+            command=[sys.executable, "-m", "bench.serve_with", "werkzeug", "serve", "--port", "0"],
         )
         legacy.start()
         plan.append(("emulator on werkzeug (before)", "workshop", legacy))

@@ -325,6 +325,7 @@ class ServerProcess:
 
     def start(self, timeout: float = 60.0) -> dict[str, str]:
         """Start it and wait for its info file (a guard against hangs, not a measurement)."""
+        self.info_file.unlink(missing_ok=True)  # one left by an earlier run is not this one's
         with contextlib.ExitStack() as files:
             outputs = [
                 files.enter_context(open(o, "w")) if isinstance(o, Path) else o
@@ -340,14 +341,15 @@ class ServerProcess:
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+            exited = self.process.poll() is not None  # before reading: it may write, then exit
+            with contextlib.suppress(FileNotFoundError, ValueError):  # absent, or half written
+                self.info = json.loads(self.info_file.read_text())
+                return self.info
+            if exited:
                 raise RuntimeError(
                     f"{' '.join(self.command[1:4])} exited with {self.process.returncode} "
                     f"before writing {self.info_file.name}:\n{self.log_tail()}"
                 )
-            with contextlib.suppress(FileNotFoundError, ValueError):  # absent, or half written
-                self.info = json.loads(self.info_file.read_text())
-                return self.info
             time.sleep(0.02)
         self.stop()
         raise RuntimeError(f"{' '.join(self.command[1:4])} wrote no info file in {timeout} s")
