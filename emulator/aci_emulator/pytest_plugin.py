@@ -60,6 +60,18 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Remember whether the test itself failed: then its unfired faults are no news."""
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
 @pytest.fixture(scope="session")
 def azure_emulator_server() -> Iterator[Emulator]:
     """The one emulator of the test session (per xdist worker); tests use `azure_emulator`."""
@@ -114,7 +126,8 @@ def azure_emulator(
         yield subscription
         unfired = subscription.unfired_faults()
         azure_emulator_server.faults.clear()  # a fault left over must not hit the next test
-        if unfired and plugin["assert_all_faults_fired"]:
+        failed = request.node.stash.get(_CALL_FAILED, False)
+        if unfired and plugin["assert_all_faults_fired"] and not failed:
             listed = "; ".join(
                 f"{f.kind} {f.method} {f.path!r}"
                 + (f" status={f.status}" if f.kind == "status" else "")

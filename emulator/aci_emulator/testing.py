@@ -70,6 +70,12 @@ RENAMED = {"retry_after_seconds": "retry_after"}
 def split_settings(settings: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the plugin's own settings, with defaults filled in; the emulator's settings)."""
     plugin = {**PLUGIN_DEFAULTS, **{k: v for k, v in settings.items() if k in PLUGIN_DEFAULTS}}
+    for name in ("route_azure_hosts", "assert_all_faults_fired"):
+        if not isinstance(plugin[name], bool):
+            raise TypeError(f"{name} must be True or False, not {plugin[name]!r}.")
+    seconds = plugin["poll_seconds"]
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
+        raise TypeError(f"poll_seconds must be a number of seconds, 0 or more, not {seconds!r}.")
     return plugin, {k: v for k, v in settings.items() if k not in PLUGIN_DEFAULTS}
 
 

@@ -212,3 +212,40 @@ def test_nothing_a_test_adds_is_visible_to_the_next(pytester):
         """
     )
     run(pytester).assert_outcomes(passed=2)
+
+
+def test_a_failing_test_is_not_also_blamed_for_its_unfired_faults(pytester):
+    pytester.makepyfile(
+        """
+        def test_fails_first(azure_emulator):
+            azure_emulator.faults.inject("status", status=503, method="PUT", path="/nothing/")
+            assert 1 == 2
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(failed=1)
+    assert "never fired" not in result.stdout.str()
+
+
+def test_the_plugins_own_settings_are_checked_by_name(pytester):
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.azure_emulator(route_azure_hosts="no")
+        def test_a(azure_emulator):
+            pass
+
+        @pytest.mark.azure_emulator(poll_seconds=-1)
+        def test_b(azure_emulator):
+            pass
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*TypeError: route_azure_hosts must be True or False, not 'no'.",
+            "*TypeError: poll_seconds must be a number of seconds, 0 or more, not -1.",
+        ]
+    )
