@@ -1,4 +1,5 @@
-"""Fixtures for the emulator tests: a shared emulator driven by the real SDK, fresh ones on demand.
+"""Fixtures for the emulator tests: a shared emulator driven by the real SDK, fresh ones on demand
+(the pytest plugin's own session emulator, reset, where that fits).
 
 The shared emulator lives for the whole session; every test works in its own uniquely named
 resource group, so tests never see each other's container groups. A test that needs a special
@@ -16,6 +17,7 @@ from aci_builders import OTHER_SUBSCRIPTION, OTHER_TENANT, Clients, Raw, clients
 from azure.core.exceptions import ResourceNotFoundError
 
 from aci_emulator import Emulator, EmulatorConfig
+from aci_emulator.testing import EmulatedSubscription
 
 # A subscription of another tenant that the shared emulator also knows.
 
@@ -78,11 +80,21 @@ def rg(sdk: Clients, rg_name: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def make_emulator() -> Iterator[Callable[..., Clients]]:
-    """Start a fresh emulator with its own configuration; it is stopped after the test."""
+def make_emulator(azure_emulator_server: Emulator) -> Iterator[Callable[..., Clients]]:
+    """An emulator with its own configuration. A test's first is the pytest plugin's session
+    emulator, reset to a new instance's state with these settings (microseconds, where a new
+    instance costs a certificate authority, a signing key and a server); a second one, or
+    settings fixed while a server runs (token lifetime, identities), is a new instance, stopped
+    after the test."""
     started: list[Emulator] = []
+    shared_in_use = False
 
     def make(**config: Any) -> Clients:
+        nonlocal shared_in_use
+        if not shared_in_use and not set(config) & set(Emulator.FIXED_SETTINGS):
+            shared_in_use = True
+            EmulatedSubscription.fresh(azure_emulator_server, **config)
+            return clients_for(azure_emulator_server)
         emulator = Emulator(EmulatorConfig(**config))
         emulator.start()
         started.append(emulator)
