@@ -180,9 +180,12 @@ class EmulatedSubscription:
         """Reset `emulator` to a new instance's state with these settings (see config_for_test):
         an empty cloud, a new subscription, no faults, a new clock, and only the service
         principal it started with, with its first secret."""
+        if emulator.info is not None:  # a test may have changed the config's copy of the identity
+            for name in ("tenant_id", "client_id", "client_secret"):
+                setattr(emulator.config, name, getattr(emulator.info, name))
         emulator.reset(config_for_test(emulator, **settings))
-        if emulator.identity is not None:
-            emulator.identity.reset(emulator.config.client_id, emulator.config.client_secret)
+        if emulator.identity is not None and emulator.info is not None:
+            emulator.identity.reset(emulator.info.client_id, emulator.info.client_secret)
         return cls(emulator)
 
     @property

@@ -183,6 +183,7 @@ def test_nothing_a_test_adds_is_visible_to_the_next(pytester):
             emu, info = azure_emulator_server, azure_emulator.info
             emu.add_principal("11111111-1111-4111-8111-111111111111", "s-added", "Reader")
             emu.identity.add_principal(info.client_id, "s-rotated")  # the default's secret
+            azure_emulator.config.client_secret = "s-rotated"  # and the config's copy of it
             azure_emulator.faults.inject("status", status=500, times=None)
             azure_emulator.config.provisioning_seconds = 30
             emu.clock.reach(emu.clock.now() + timedelta(days=3))
