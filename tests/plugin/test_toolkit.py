@@ -46,4 +46,5 @@ def test_another_command_is_started_the_same_way(tmp_path):
     # The info file's path is the last argument; the command writes it and exits.
     assert server.command[-2:] == ["--info-file", str(server.info_file)]
     assert server.start() == {"ok": "yes"}
-    assert server.stop() == 0
+    assert server.process is not None and server.process.wait(timeout=30) == 0
+    assert server.stop() == 0  # it had stopped: nothing to signal
