@@ -1,7 +1,8 @@
 """A user's test file, copied into a folder outside this project and run there (no conftest.py).
 
-It uses only the documented fixtures and attributes: sync clients, async clients, code that
-configures itself from the environment, an error case, faults and per-test settings.
+It uses only the documented fixtures and attributes: unchanged code, sync clients, async
+clients, code that configures itself from the environment, an error case, faults and per-test
+settings.
 """
 
 import asyncio
@@ -107,3 +108,17 @@ def test_a_fault(azure_emulator):
         list(resources.resource_groups.list())
     assert raised.value.status_code == 500
     assert raised.value.error.code == "InternalServerError"
+
+
+def test_unchanged_code(azure_emulator):
+    """Code written for Azure, with no emulator settings at all."""
+    credential = DefaultAzureCredential()
+    subscription = os.environ["AZURE_SUBSCRIPTION_ID"]
+    resources = ResourceManagementClient(credential, subscription)
+    aci = ContainerInstanceManagementClient(credential, subscription)
+    resources.resource_groups.create_or_update("rg", {"location": "eastus"})
+    aci.container_groups.begin_create_or_update("rg", "app", GROUP).result()
+    resources.resource_groups.begin_delete("rg").result()
+
+    assert list(resources.resource_groups.list()) == []
+    assert ("DELETE", 202) in [(r.method, r.status) for r in azure_emulator.requests]

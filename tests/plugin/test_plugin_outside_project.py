@@ -40,7 +40,7 @@ def test_a_test_file_outside_the_project_passes_with_only_the_installed_plugin(u
     result = run_pytest(user_project)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "5 passed" in result.stdout
+    assert "6 passed" in result.stdout
     assert not list(user_project.glob("conftest.py"))
 
 
