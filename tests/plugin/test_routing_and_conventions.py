@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 
 # Imported before any pytester run, as in test_plugin_fixtures.py.
 import azure.identity
@@ -17,8 +18,17 @@ from azure.core.pipeline.transport import AioHttpTransport, RequestsTransport
 from azure.core.rest import HttpRequest
 from azure.identity import DefaultAzureCredential
 from azure.mgmt.resource.resources import ResourceManagementClient
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
-from aci_emulator.routing import AzureHostNotEmulated
+from aci_emulator.routing import (
+    ARM_HOSTS,
+    AZURE_DOMAINS,
+    LOGIN_HOSTS,
+    AzureHostNotEmulated,
+    Routes,
+)
+from aci_emulator.server import EmulatorInfo
 
 pytest_plugins = ["pytester"]
 ORIGINAL_SENDS = (RequestsTransport.__dict__["send"], AioHttpTransport.__dict__["send"])
@@ -250,3 +260,46 @@ def test_the_plugins_own_settings_are_checked_by_name(pytester):
             "*TypeError: poll_seconds must be a number of seconds, 0 or more, not -1.",
         ]
     )
+
+
+# -- which URLs go where, for generated hosts and paths ------------------------------------------
+LABEL = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True)
+PATH = st.lists(st.from_regex(r"[A-Za-z0-9._~-]{1,12}", fullmatch=True), max_size=5).map(
+    lambda parts: "/" + "/".join(parts)
+)
+QUERY = st.from_regex(r"([a-z-]{1,10}=[A-Za-z0-9.-]{0,10})?", fullmatch=True)
+ROUTES = Routes(
+    EmulatorInfo(
+        arm_endpoint="https://127.0.0.1:8443",
+        authority_host="https://127.0.0.1:8443",
+        ca_bundle="/nonexistent/ca.pem",
+        tenant_id="t",
+        subscription_id="s",
+        client_id="c",
+        client_secret="x",
+    )
+)
+
+
+@given(host=st.sampled_from([*ARM_HOSTS, *LOGIN_HOSTS]), path=PATH, query=QUERY)
+def test_arm_and_login_keep_their_path_and_query_on_the_emulator(host, path, query):
+    url = f"https://{host.upper() if len(path) % 2 else host}{path}" + (
+        f"?{query}" if query else ""
+    )
+    routed = ROUTES.route("GET", url)
+    assert routed == "https://127.0.0.1:8443" + path + (f"?{query}" if query else "")
+
+
+@given(labels=st.lists(LABEL, min_size=1, max_size=3), domain=st.sampled_from(AZURE_DOMAINS))
+def test_every_other_host_of_an_azure_domain_is_refused(labels, domain):
+    host = ".".join([*labels, domain])
+    assume(host not in (*ARM_HOSTS, *LOGIN_HOSTS))
+    with pytest.raises(AzureHostNotEmulated, match=f"https://{re.escape(host)}/x was not sent"):
+        ROUTES.route("PUT", f"https://{host}/x?y=1")
+
+
+@given(labels=st.lists(LABEL, min_size=1, max_size=3), tld=st.sampled_from(["org", "io", "dev"]))
+def test_hosts_outside_azure_are_sent_as_they_are(labels, tld):
+    host = ".".join([*labels, tld])
+    assume(not any(host.endswith(d) for d in AZURE_DOMAINS))
+    assert ROUTES.route("GET", f"https://{host}/azure.com/management.azure.com") is None
