@@ -18,26 +18,25 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
-import logging
-import signal
-import ssl
-import subprocess
-import sys
-import time
-import urllib.parse
-import urllib.request
 import uuid
 import warnings
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aci_emulator.__main__ import notebook_variables
 from aci_emulator.config import EmulatorConfig
+from aci_emulator.request_log import LoggedRequest, RequestLog
 from aci_emulator.server import Emulator, EmulatorInfo
+from aci_emulator.server_process import ServerProcess, raw_token
+
+__all__ = [
+    "EmulatedSubscription",
+    "LoggedRequest",
+    "ServerProcess",
+    "config_for_test",
+    "raw_token",
+    "split_settings",
+]
 
 if TYPE_CHECKING:
     from azure.identity import ClientSecretCredential
@@ -116,52 +115,6 @@ def config_for_test(
     if compressed_live:
         return EmulatorConfig.compressed_live(**values, **settings)
     return EmulatorConfig(**values, **settings)
-
-
-@dataclass(frozen=True)
-class LoggedRequest:
-    """One request the emulator answered (a dropped connection answers nothing)."""
-
-    method: str
-    path: str
-    query: str  # the query string, without its '?'
-    status: int
-
-
-class RequestLog(logging.Handler):
-    """The requests the emulator answers while attached, from any client (the SDK, the CLI …),
-    read from its request logger. Debug records of that logger are made only while attached, and
-    reach no other handler then unless someone asked for them."""
-
-    LOGGER = "aci_emulator.requests"
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.entries: list[LoggedRequest] = []
-        self._logger = logging.getLogger(self.LOGGER)
-        self._saved: tuple[int, bool] | None = None
-
-    def emit(self, record: logging.LogRecord) -> None:
-        args = record.args
-        if isinstance(args, tuple) and len(args) == 3 and record.msg == "%s %s -> %s":
-            method, full_path, status = args
-            path, _, query = str(full_path).partition("?")
-            self.entries.append(LoggedRequest(str(method), path, query, int(status)))
-
-    def attach(self) -> None:
-        logger = self._logger
-        self._saved = (logger.level, logger.propagate)
-        if not logger.isEnabledFor(logging.DEBUG):  # nobody else asked for the debug records
-            logger.setLevel(logging.DEBUG)
-            logger.propagate = False
-        logger.addHandler(self)
-
-    def detach(self) -> None:
-        self._logger.removeHandler(self)
-        if self._saved is not None:
-            self._logger.setLevel(self._saved[0])
-            self._logger.propagate = self._saved[1]
-            self._saved = None
 
 
 class EmulatedSubscription:
@@ -298,117 +251,3 @@ def _close_on_a_loop_of_our_own(closing: Any) -> None:
     # RuntimeError, ValueError: its connections belong to a loop that is still open.
     with contextlib.suppress(RuntimeError, ValueError):
         asyncio.run(run())
-
-
-# -- the emulator in a process of its own -------------------------------------------------------
-Output = Path | int | None  # a file to write, or subprocess.PIPE / DEVNULL / None (inherited)
-
-
-class ServerProcess:
-    """`python -m aci_emulator serve --port 0 --no-image-lookup --info-file F` in its own process,
-    as a user starts it (for the Azure CLI, a workshop, a benchmark), until `stop()`.
-
-    `command` replaces the module run (e.g. `[sys.executable, "-m", "bench.serve_with",
-    "werkzeug", "serve", "--port", "0"]`), `args` are added to it; the info file's JSON is
-    `info` once written in full. No registry lookups by default: tests must not need the network.
-    """
-
-    def __init__(
-        self,
-        workdir: Path,
-        *args: str,
-        command: Sequence[str] | None = None,
-        env: Mapping[str, str] | None = None,
-        stdout: Output = subprocess.DEVNULL,
-        stderr: Output = subprocess.DEVNULL,
-        name: str = "emulator",
-    ) -> None:
-        workdir.mkdir(parents=True, exist_ok=True)
-        self.info_file = workdir / f"{name}-info.json"
-        serve = [sys.executable, "-m", "aci_emulator", "serve", "--port", "0", "--no-image-lookup"]
-        self.command = [*(command or serve), *args, "--info-file", str(self.info_file)]
-        self.process_env = dict(env) if env is not None else None
-        self.stdout, self.stderr = stdout, stderr
-        self.process: subprocess.Popen[str] | None = None
-        self.info: dict[str, str] = {}
-
-    def start(self, timeout: float = 60.0) -> dict[str, str]:
-        """Start it and wait for its info file (a guard against hangs, not a measurement)."""
-        self.info_file.unlink(missing_ok=True)  # one left by an earlier run is not this one's
-        with contextlib.ExitStack() as files:
-            outputs = [
-                files.enter_context(open(o, "w")) if isinstance(o, Path) else o
-                for o in (self.stdout, self.stderr)
-            ]
-            self.process = subprocess.Popen(
-                self.command,
-                stdout=outputs[0],
-                stderr=outputs[1],
-                env=self.process_env,
-                text=True,
-                start_new_session=True,  # a Ctrl-C at the terminal is for the test run
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            exited = self.process.poll() is not None  # before reading: it may write, then exit
-            with contextlib.suppress(FileNotFoundError, ValueError):  # absent, or half written
-                self.info = json.loads(self.info_file.read_text())
-                return self.info
-            if exited:
-                raise RuntimeError(
-                    f"{' '.join(self.command[1:4])} exited with {self.process.returncode} "
-                    f"before writing {self.info_file.name}:\n{self.log_tail()}"
-                )
-            time.sleep(0.02)
-        self.stop()
-        raise RuntimeError(f"{' '.join(self.command[1:4])} wrote no info file in {timeout} s")
-
-    def stop(self, sig: signal.Signals = signal.SIGTERM, timeout: float = 15.0) -> int | None:
-        """Signal it and wait; kill it if it does not stop. Its exit code."""
-        process = self.process
-        if process is None:
-            return None
-        if process.poll() is None:
-            process.send_signal(sig)
-            try:
-                process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        for pipe in (process.stdout, process.stderr):  # subprocess.PIPE: not read by now
-            if pipe is not None:
-                pipe.close()
-        return process.returncode
-
-    def log_tail(self, lines: int = 40) -> str:
-        """The end of its stderr, when that goes to a file."""
-        if not isinstance(self.stderr, Path) or not self.stderr.exists():
-            return ""
-        return "\n".join(self.stderr.read_text(errors="replace").splitlines()[-lines:])
-
-    def __enter__(self) -> ServerProcess:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
-def raw_token(info: EmulatorInfo | Mapping[str, str], timeout: float = 30.0) -> str:
-    """A bearer token for ARM from the emulator's token endpoint, for requests the SDK would not
-    send (malformed, hostile, or raw HTTP); `info` as `Emulator.info` or an info file's JSON."""
-    values = info.as_dict() if isinstance(info, EmulatorInfo) else dict(info)
-    form = {
-        "grant_type": "client_credentials",
-        "client_id": values["client_id"],
-        "client_secret": values["client_secret"],
-        "scope": ARM_SCOPE,
-    }
-    request = urllib.request.Request(
-        f"{values['authority_host']}/{values['tenant_id']}/oauth2/v2.0/token",
-        data=urllib.parse.urlencode(form).encode(),
-        method="POST",
-    )
-    context = ssl.create_default_context(cafile=values["ca_bundle"])
-    with urllib.request.urlopen(request, timeout=timeout, context=context) as answer:
-        return json.loads(answer.read())["access_token"]
