@@ -1,7 +1,7 @@
 import pytest
 
-from helpers.errors import ConfigurationError
-from helpers.settings import Settings, mask
+from helpers.machinery.errors import ConfigurationError
+from helpers.machinery.settings import Settings, mask
 
 SUB = "12345678-1234-1234-1234-123456789abc"
 

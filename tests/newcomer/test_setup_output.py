@@ -9,7 +9,7 @@ import trustme
 
 from aci_emulator import Emulator, EmulatorConfig
 from helpers import connect
-from helpers.errors import TutorialError
+from helpers.machinery.errors import TutorialError
 
 SUBSCRIPTION = "11111111-2222-3333-4444-555555555555"
 

@@ -10,18 +10,21 @@ from pathlib import Path
 
 from dotenv import dotenv_values, find_dotenv
 
-from .errors import ConfigurationError
-from .names import (
+from ..names import (
     InvalidNameError,
     default_resource_group,
     new_run_id,
     validate_resource_group_name,
 )
+from .errors import ConfigurationError
 
 TARGETS = ("auto", "azure", "emulator")
 PUBLIC_ARM_ENDPOINT = "https://management.azure.com"
 PUBLIC_AUTHORITY_HOST = "https://login.microsoftonline.com"
 DEFAULT_LOCATION = "eastus"
+# The first line of a .env that `python -m aci_emulator serve --env-file` wrote (and removes
+# when it stops): such a file outliving its server points at an address nothing answers.
+SERVER_ENV_HEADER = "# Written by `python -m aci_emulator serve`"
 _GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
@@ -38,12 +41,6 @@ SETTINGS = (
     "AZURE_AUTHORITY_HOST",
     "REQUESTS_CA_BUNDLE",
 )
-
-
-def read_environment(env_file: str | Path | None = None) -> tuple[dict[str, str], Path | None]:
-    """The process environment over the values of ``.env`` (searched from the cwd upward)."""
-    values, _, found = read_sources(env_file)
-    return values, found
 
 
 def read_sources(
@@ -96,6 +93,8 @@ class Settings:
     authority_host: str | None = None
     ca_bundle: str | None = None
     env_file: Path | None = None
+    # The .env was written by an emulator server (`python -m aci_emulator serve --env-file`).
+    written_by_server: bool = False
     # Setting name -> "environment" or ".env"; a setting not listed has its default.
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     # .env values that the environment overrides with another value: name -> the .env value.
@@ -208,6 +207,7 @@ class Settings:
             authority_host=_https_url("AZURE_AUTHORITY_HOST", authority) if authority else None,
             ca_bundle=ca_bundle,
             env_file=found,
+            written_by_server=_written_by_server(found),
             sources={
                 **{k: v for k, v in sources.items() if k in SETTINGS and get(k)},
                 **({"ACI_TUTORIAL_TARGET": "connect(target=...)"} if target else {}),
@@ -258,6 +258,13 @@ class Settings:
             for name, value in self.overridden.items()
             if name in self.relevant
         ]
+
+
+def _written_by_server(path: Path | None) -> bool:
+    try:
+        return path is not None and path.read_text(errors="replace").startswith(SERVER_ENV_HEADER)
+    except OSError:
+        return False
 
 
 _IDS = ("AZURE_SUBSCRIPTION_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_ID")

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from ..cleanup import RUN_TAG
 from ..context import CREATED_BY
-from ..display import resource_group_of
-from ..errors import explain_errors
-from ..waiting import wait_for
-from . import RUN_TAG, CleanupReport
+from .display import resource_group_of
+from .errors import explain_errors
+from .report import CleanupReport
+from .waiting import wait_for
 
 TAG_FILTER = f"tagName eq 'created-by' and tagValue eq '{CREATED_BY}'"
 
