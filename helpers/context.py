@@ -7,12 +7,10 @@ every cell after ``ctx = connect()`` runs the same either way.
 from __future__ import annotations
 
 import os
-import socket
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from azure.core.credentials import TokenCredential
 from azure.mgmt.containerinstance import ContainerInstanceManagementClient
@@ -22,7 +20,7 @@ from dotenv import dotenv_values
 from .clients import EMULATOR_POLLING_INTERVAL, LIVE_POLLING_INTERVAL, arm_scope, make_clients
 from .credentials import live_credential, service_principal_credential
 from .machinery import clock, context_view
-from .machinery.errors import REACH_SIGN_IN, ConfigurationError, explain
+from .machinery.errors import REACH_SIGN_IN, explain
 from .machinery.settings import Settings
 
 CREATED_BY = "aci-notebook-tutorial"
@@ -37,26 +35,6 @@ def export_env_file(path: Path) -> None:
     for name, value in dotenv_values(path).items():
         if value and name not in os.environ:
             os.environ[name] = value
-
-
-def check_server_is_running(settings: Settings) -> None:
-    """A .env written by an emulator server that has stopped: say so, before any sign-in."""
-    if (
-        not settings.written_by_server
-        or settings.source("AZURE_RESOURCE_MANAGER_ENDPOINT") != ".env"
-    ):
-        return
-    url = urlsplit(settings.arm_endpoint)
-    try:
-        socket.create_connection((url.hostname, url.port or 443), timeout=2).close()
-    except OSError as err:
-        raise ConfigurationError(
-            f"{settings.env_file} was written by an emulator server (python -m aci_emulator "
-            f"serve), and nothing answers at {settings.arm_endpoint} now: {err.strerror or err}.",
-            "Start the server again (.venv/bin/python -m aci_emulator serve --port "
-            f"{url.port} --env-file .env), or delete {settings.env_file} to use an emulator "
-            "in this process; then restart the kernel.",
-        ) from None
 
 
 class AzureContext:
@@ -104,7 +82,6 @@ class AzureContext:
         """Build the context; for the emulator target, start one in this process."""
         if settings.target == "emulator":
             return cls._with_emulator(settings)
-        check_server_is_running(settings)
         if settings.env_file:
             export_env_file(settings.env_file)
         assert settings.subscription_id  # checked by Settings

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values, find_dotenv
 
@@ -181,6 +184,8 @@ class Settings:
                 f"Set ACI_TUTORIAL_RESOURCE_GROUP to a name of {err.rule}, or unset it.",
             ) from err
 
+        if _written_by_server(found) and sources.get("AZURE_RESOURCE_MANAGER_ENDPOINT") == ".env":
+            _check_server_is_running(found, get("AZURE_RESOURCE_MANAGER_ENDPOINT") or "", get)
         ca_bundle = get("REQUESTS_CA_BUNDLE")
         if ca_bundle and not Path(ca_bundle).is_file():
             raise ConfigurationError(
@@ -258,6 +263,26 @@ class Settings:
             for name, value in self.overridden.items()
             if name in self.relevant
         ]
+
+
+def _check_server_is_running(env_file: Path | None, endpoint: str, get: Any) -> None:
+    """A .env an emulator server wrote and did not remove: its server has stopped. Say so before
+    anything else complains about what it left (a CA file gone, an address nothing answers)."""
+    url = urlsplit(_https_url("AZURE_RESOURCE_MANAGER_ENDPOINT", endpoint))
+    ca_bundle = get("REQUESTS_CA_BUNDLE")
+    try:
+        socket.create_connection((url.hostname, url.port or 443), timeout=2).close()
+        if ca_bundle and not Path(ca_bundle).is_file():
+            raise FileNotFoundError(f"its CA certificate {ca_bundle} is gone")
+    except OSError as err:
+        raise ConfigurationError(
+            f"{env_file} was written by an emulator server (python -m aci_emulator serve) that "
+            f"is no longer running: nothing answers at {url.scheme}://{url.netloc} now "
+            f"({err.strerror or err}).",
+            f"Start the server again (.venv/bin/python -m aci_emulator serve --port {url.port} "
+            f"--env-file .env), or delete {env_file} to use an emulator in this process; then "
+            "restart the kernel.",
+        ) from None
 
 
 def _written_by_server(path: Path | None) -> bool:
