@@ -96,7 +96,13 @@ def clean_up(
     *,
     stream: TextIO | None = None,
 ) -> CleanupReport:
-    """Delete this run's container groups, and the resource group only if this run created it."""
+    """Delete this run's container groups, and the resource group only if this run created it.
+
+    The SDK calls: ``container_groups.get`` (its ``tutorial-run`` tag) then ``begin_delete`` for
+    each container group; ``resource_groups.check_existence`` and ``get``,
+    ``resources.list_by_resource_group`` (anything this run did not create keeps the group) and
+    ``resource_groups.begin_delete``, each poller awaited with ``wait_for``.
+    """
     report = CleanupReport()
     name = resource_group.name
     what = f"resource group {name!r}"
