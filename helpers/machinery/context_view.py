@@ -7,8 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .settings import PUBLIC_ARM_ENDPOINT, mask
-
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+from .waiting import LOOPBACK
 
 
 def target_text(ctx: Any) -> str:

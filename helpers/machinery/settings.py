@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import re
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values, find_dotenv
@@ -184,10 +183,11 @@ class Settings:
                 f"Set ACI_TUTORIAL_RESOURCE_GROUP to a name of {err.rule}, or unset it.",
             ) from err
 
-        if _written_by_server(found) and sources.get("AZURE_RESOURCE_MANAGER_ENDPOINT") == ".env":
+        from_server = sources.get("AZURE_RESOURCE_MANAGER_ENDPOINT") == ".env"
+        if resolved == "azure" and from_server and _written_by_server(found):
             _check_server_is_running(found, get("AZURE_RESOURCE_MANAGER_ENDPOINT") or "", get)
         ca_bundle = get("REQUESTS_CA_BUNDLE")
-        if ca_bundle and not Path(ca_bundle).is_file():
+        if ca_bundle and resolved == "azure" and not Path(ca_bundle).is_file():
             raise ConfigurationError(
                 f"REQUESTS_CA_BUNDLE={ca_bundle!r} is not a file.",
                 "Point REQUESTS_CA_BUNDLE at a PEM file of trusted CA certificates, or unset it.",
@@ -265,7 +265,9 @@ class Settings:
         ]
 
 
-def _check_server_is_running(env_file: Path | None, endpoint: str, get: Any) -> None:
+def _check_server_is_running(
+    env_file: Path | None, endpoint: str, get: Callable[[str], str | None]
+) -> None:
     """A .env an emulator server wrote and did not remove: its server has stopped. Say so before
     anything else complains about what it left (a CA file gone, an address nothing answers)."""
     url = urlsplit(_https_url("AZURE_RESOURCE_MANAGER_ENDPOINT", endpoint))

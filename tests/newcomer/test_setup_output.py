@@ -171,3 +171,19 @@ def test_a_server_env_file_shows_the_emulator_and_outlives_its_server_with_its_o
         "restart the kernel."
     )
     assert "DefaultAzureCredential" not in str(err)  # no sign-in was tried
+
+
+def test_a_server_env_file_does_not_matter_when_the_emulator_target_is_chosen(project, monkeypatch):
+    from aci_emulator.__main__ import env_file_text
+
+    emulator = Emulator(EmulatorConfig())
+    info = emulator.start()
+    (project / ".env").write_text(env_file_text(info))
+    emulator.stop()  # its .env outlives it
+    monkeypatch.setenv("ACI_TUTORIAL_TARGET", "emulator")
+
+    with connect() as ctx:
+        assert ctx.emulated
+        assert lines_of(str(ctx), "target")[0].endswith(
+            "local emulator (in this process; nothing is created in Azure)"
+        )
