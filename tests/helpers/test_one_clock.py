@@ -26,9 +26,10 @@ from aci_emulator import EmulatorConfig
 from helpers import connect, ensure_resource_group, wait_for, wait_until_terminated
 
 DURATION = re.compile(r" in (\d+\.\d) s(?: emulated \((\d+\.\d) s real\))?")
-# Shown times have a resolution of a second (tags) or a millisecond (events); a wait starts a
-# moment after its request was sent.
-SLACK = timedelta(seconds=1)
+# A tag shows whole seconds, a duration tenths; a wait starts a moment after its request was sent
+# (real milliseconds, at most a second on a loaded machine). Two clocks differ by far more.
+SLACK = timedelta(seconds=2)
+ROUNDING = timedelta(seconds=0.05)
 
 
 def group(ctx, image: str, restart_policy: str = "Always") -> ContainerGroup:
@@ -56,9 +57,9 @@ def duration(line: str) -> tuple[timedelta, float | None]:
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    provisioning=st.floats(min_value=0.02, max_value=0.25),
-    task=st.floats(min_value=0.02, max_value=0.3),
-    scale=st.sampled_from([1.0, 8.0, 64.0, 300.0]),
+    provisioning=st.floats(min_value=0.05, max_value=0.25),
+    task=st.floats(min_value=0.05, max_value=0.3),
+    scale=st.sampled_from([1.0, 64.0, 300.0]),
 )
 def test_durations_tags_and_events_read_one_clock(provisioning, task, scale):
     config = EmulatorConfig.compressed_live(
@@ -85,10 +86,10 @@ def test_durations_tags_and_events_read_one_clock(provisioning, task, scale):
     assert tagged <= events["Pulling"] + SLACK
     # The create's wait lasted until the container started, by the same clock.
     assert events["Started"] - tagged <= created + SLACK
-    assert created >= events["Started"] - events["Pulling"]
+    assert created + ROUNDING >= events["Started"] - events["Pulling"]
     # The task's wait saw it run from start to end: its duration is the run's length at least.
     assert ran + SLACK >= state.finish_time - state.start_time
-    if scale > 1:  # the emulated time is shown, the real one beside it
+    if scale > 1:  # the emulated time is shown (3 s at least here), the real one beside it
         assert real is not None and real < created.total_seconds()
 
 
