@@ -147,7 +147,9 @@ class StopOnCtrlC:
 
     def install(self) -> None:
         if not self.installed:
-            asyncio.get_event_loop().add_signal_handler(signal.SIGINT, self.on_ctrl_c)
+            # Windows event loops take no signal handlers: there Ctrl-C keeps nbclient's way.
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                asyncio.get_event_loop().add_signal_handler(signal.SIGINT, self.on_ctrl_c)
             self.installed = True
 
     def on_ctrl_c(self) -> None:
