@@ -66,7 +66,7 @@ def test_ctrl_c_during_a_run_ends_with_one_line_and_status_130():
     last = rest.strip().splitlines()
     assert len([line for line in last if line.startswith("Interrupted")]) == 1
     assert re.fullmatch(
-        r"Interrupted in step [34]/\d+ after \d+\.\d s; the kernel is stopped, nothing is left: "
+        r"Interrupted in step \d+/\d+ after \d+\.\d s; the kernel is stopped, nothing is left: "
         r"the emulator stopped with it\.",
         last[-1],
     )
