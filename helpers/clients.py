@@ -8,7 +8,7 @@ from azure.mgmt.containerinstance import ContainerInstanceManagementClient
 # In azure-mgmt-resource 26 the package root no longer exports the client.
 from azure.mgmt.resource.resources import ResourceManagementClient
 
-from .wire import WIRE_TAP
+from .machinery.wire import WIRE_TAP
 
 # ACI sends no Retry-After, so the SDK would sleep its default 30 s between polls.
 LIVE_POLLING_INTERVAL = 2.0

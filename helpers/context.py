@@ -6,11 +6,9 @@ every cell after ``ctx = connect()`` runs the same either way.
 
 from __future__ import annotations
 
-import html
 import os
 import weakref
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +19,9 @@ from dotenv import dotenv_values
 
 from .clients import EMULATOR_POLLING_INTERVAL, LIVE_POLLING_INTERVAL, arm_scope, make_clients
 from .credentials import live_credential, service_principal_credential
-from .errors import REACH_SIGN_IN, explain
-from .settings import Settings, mask
+from .machinery import clock, context_view
+from .machinery.errors import REACH_SIGN_IN, explain
+from .machinery.settings import Settings
 
 CREATED_BY = "aci-notebook-tutorial"
 
@@ -59,10 +58,13 @@ class AzureContext:
         self.resource_group = settings.resource_group
         self.run_id = settings.run_id
         self.arm_endpoint = arm_endpoint
-        self.polling_interval = (
-            EMULATOR_POLLING_INTERVAL if emulator is not None else LIVE_POLLING_INTERVAL
-        )
         self.emulated = emulator is not None
+        self.polling_interval = (
+            EMULATOR_POLLING_INTERVAL if self.emulated else LIVE_POLLING_INTERVAL
+        )
+        # The run's one clock: the in-process emulator's (it shows a live run's times), else UTC.
+        self.now = (lambda: emulator.clock.now()) if self.emulated else clock.utc_now
+        self._forget_clock = clock.register(arm_endpoint, self.now) if self.emulated else None
         # Stops a forgotten emulator when the context is collected or the kernel exits.
         self._stop_emulator = weakref.finalize(self, emulator.stop) if self.emulated else None
         self.resources: ResourceManagementClient
@@ -90,11 +92,6 @@ class AzureContext:
             arm_endpoint=settings.arm_endpoint,
             ca_bundle=settings.ca_bundle,
         )
-
-    @classmethod
-    def from_environment(cls, **kwargs: Any) -> AzureContext:
-        """Same as :func:`connect`."""
-        return connect(**kwargs)
 
     @classmethod
     def _with_emulator(cls, settings: Settings) -> AzureContext:
@@ -135,7 +132,7 @@ class AzureContext:
                 # Where the answer may lie: the CA bundle in use, a .env value that did not apply.
                 notes = self.settings.warnings()
                 if explained.advice == REACH_SIGN_IN:
-                    notes.insert(0, f"The CA bundle in use: {self._ca_text()}.")
+                    notes.insert(0, f"The CA bundle in use: {context_view.ca_text(self)}.")
                 explained.advice = " ".join([explained.advice, *notes])
             raise explained from err
 
@@ -144,7 +141,7 @@ class AzureContext:
         return {
             "created-by": CREATED_BY,
             "tutorial-run": self.run_id,
-            "created-at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created-at": self.now().isoformat(timespec="seconds"),
         }
 
     def close(self) -> None:
@@ -153,6 +150,8 @@ class AzureContext:
             close = getattr(closable, "close", None)
             if close:
                 close()
+        if self._forget_clock is not None:
+            self._forget_clock()
         if self._stop_emulator is not None:
             self._stop_emulator()  # runs emulator.stop() once
 
@@ -162,100 +161,18 @@ class AzureContext:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _credential_text(self) -> str:
-        name = type(self.credential).__name__
-        if self.emulated:
-            return f"{name}: a service principal the emulator issued for this run"
-        s = self.settings
-        how = (
-            "tries in turn a service principal in AZURE_TENANT_ID, AZURE_CLIENT_ID and "
-            "AZURE_CLIENT_SECRET, workload and managed identity, the Azure CLI login (az login), "
-            "Azure PowerShell and the Azure Developer CLI; the first that answers signs in"
-        )
-        if s.tenant_id and s.client_id and s.client_secret:
-            how += (
-                f" (here the service principal {mask(s.client_id)}, "
-                f"from {s.source('AZURE_CLIENT_ID')})"
-            )
-        return f"{name}: {how}"
-
-    def _ca_text(self) -> str:
-        if self.emulated:
-            return "the emulator's own CA, created for this run"
-        s = self.settings
-        if s.ca_bundle:
-            return f"{s.ca_bundle} (REQUESTS_CA_BUNDLE from {s.source('REQUESTS_CA_BUNDLE')})"
-        return "the public CAs of the certifi package (REQUESTS_CA_BUNDLE not set)"
-
-    def _rows(self) -> list[tuple[str, str]]:
-        if self.emulated:
-            target = "local emulator (in this process; nothing is created in Azure)"
-        elif self.arm_endpoint == "https://management.azure.com":
-            target = "Azure (live: resources cost money until deleted)"
-        else:
-            target = f"Azure at a custom endpoint (live, {self.arm_endpoint})"
-        return [
-            ("target", target),
-            ("Resource Manager endpoint", self.arm_endpoint),
-            ("subscription", mask(self.subscription_id)),
-            ("location", self.location),
-            ("resource group", self.resource_group),
-            ("credential", self._credential_text()),
-            ("CA bundle", self._ca_text()),
-        ]
-
     def where(self) -> str:
         """One line: the target, its endpoint, the subscription and the credential class."""
-        rows = dict(self._rows())
-        return (
-            f"{rows['target']}, {self.arm_endpoint}, subscription {mask(self.subscription_id)}, "
-            f"credential {type(self.credential).__name__}"
-        )
-
-    def _settings_caption(self) -> str:
-        found = f".env: {self.settings.env_file}" if self.settings.env_file else "no .env found"
-        caption = f"Settings (the environment wins over .env, then the default; {found})"
-        if self.emulated:
-            caption += "; credentials and endpoints are the emulator's own"
-        return caption
+        return context_view.where(self)
 
     def __str__(self) -> str:
-        rows = self._rows()
-        width = max(len(k) for k, _ in rows)
-        lines = ["Azure context"] + [f"  {key:<{width}}  {value}" for key, value in rows]
-        settings = self.settings.rows()
-        name_width = max(len(n) for n, _, _ in settings)
-        value_width = max(len(v) for _, v, _ in settings)
-        lines.append(self._settings_caption())
-        lines += [
-            f"  {name:<{name_width}}  {value:<{value_width}}  {source}"
-            for name, value, source in settings
-        ]
-        lines += [f"Warning: {warning}" for warning in self.settings.warnings()]
-        return "\n".join(lines)
+        return context_view.as_text(self)
 
     def __repr__(self) -> str:
         return str(self)
 
     def _repr_html_(self) -> str:
-        def row(*cells: str) -> str:
-            return (
-                "<tr>"
-                + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in cells)
-                + "</tr>"
-            )
-
-        context = "".join(row(k, v) for k, v in self._rows())
-        settings = "".join(row(*r) for r in self.settings.rows())
-        warnings = "".join(
-            f"<p style='color:#a00'><b>Warning:</b> {html.escape(w)}</p>"
-            for w in self.settings.warnings()
-        )
-        return (
-            f"<table><caption style='text-align:left'><b>Azure context</b></caption>{context}"
-            "</table><table><caption style='text-align:left'>"
-            f"<b>{html.escape(self._settings_caption())}</b></caption>{settings}</table>{warnings}"
-        )
+        return context_view.as_html(self)
 
 
 def connect(

@@ -12,7 +12,7 @@ from typing import Any
 from azure.core.credentials import TokenCredential
 from azure.identity import ClientSecretCredential, DefaultAzureCredential
 
-from .settings import PUBLIC_AUTHORITY_HOST, Settings
+from .machinery.settings import PUBLIC_AUTHORITY_HOST, Settings
 
 
 def _endpoint_kwargs(authority_host: str | None, custom: bool, ca_bundle: str | None) -> dict:

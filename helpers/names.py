@@ -11,7 +11,7 @@ import secrets
 import string
 from dataclasses import dataclass
 
-from .errors import TutorialError
+from .machinery.errors import TutorialError
 
 RUN_ID_ALPHABET = string.ascii_lowercase + string.digits
 

@@ -11,24 +11,35 @@ metadata is recorded, so a re-run changes only what really changed.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 
 def execute(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
+    # IPC (sockets in a private folder) instead of TCP, as scripts/run_notebook.py: the kernel
+    # then has no reason to warn about unencrypted traffic.
+    sockets = Path(tempfile.mkdtemp(prefix="execute-notebook-"))
+    kernel = {"transport": "ipc", "connection_file": str(sockets / "kernel.json")}
     client = NotebookClient(
         notebook,
+        config=Config({"KernelManager": kernel}),
         timeout=300,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         coalesce_streams=True,
         record_timing=False,
     )
-    client.execute()
+    try:
+        client.execute()
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     nbformat.write(notebook, path)
 
 

@@ -6,12 +6,17 @@ Cells run in order in a fresh kernel (this interpreter, in the notebook's folder
 JupyterLab: against Azure or the local emulator, whichever the setup cell picks. The notebook file
 is never written. Each step's text output is printed when the step ends; at the end, where the run
 went and how long it took. A failing cell prints its short error and the exit status is 1.
+Ctrl-C stops the kernel (the in-process emulator with it) and ends with one line, status 130.
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import contextlib
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -20,7 +25,7 @@ from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, DeadKernelError
 from traitlets import Bool
 from traitlets.config import Config
 
@@ -106,6 +111,17 @@ class StepClient(NotebookClient):
     step's output is shown once it ends, with only the final text of such lines."""
 
     live = Bool(False)
+    ctrl_c: StopOnCtrlC | None = None
+
+    async def async_start_new_kernel(self, **kwargs: Any) -> None:
+        if self.ctrl_c:
+            self.ctrl_c.install()  # in place of the handler nbclient has just installed
+        await super().async_start_new_kernel(**kwargs)
+
+    async def async_execute_cell(self, cell: Any, cell_index: int, *args: Any, **kw: Any) -> Any:
+        if self.ctrl_c and self.ctrl_c.pressed:
+            raise KeyboardInterrupt  # no step starts after Ctrl-C
+        return await super().async_execute_cell(cell, cell_index, *args, **kw)
 
     def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> Any:
         out = super().output(outs, msg, display_id, cell_index)
@@ -114,6 +130,39 @@ class StepClient(NotebookClient):
             sys.stdout.write(raw.replace("\n", "\n    ").replace("\r", "\r    "))
             sys.stdout.flush()
         return out
+
+
+class StopOnCtrlC:
+    """Ctrl-C: interrupt the running cell, shut the kernel down (its emulator stops and removes
+    its files); the run then ends with one line and exit status 130, as a shell reports SIGINT.
+
+    nbclient replaces the process's SIGINT handler with one on its event loop; this one takes
+    its place as the kernel starts, and does the same cleanup after interrupting the cell."""
+
+    def __init__(self, client: NotebookClient) -> None:
+        self.client = client
+        self.pressed = False
+        self.installed = False
+        self.step = 0  # the step running now (1-based), 0 before the first
+
+    def install(self) -> None:
+        if not self.installed:
+            # Windows event loops take no signal handlers: there Ctrl-C keeps nbclient's way.
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                asyncio.get_event_loop().add_signal_handler(signal.SIGINT, self.on_ctrl_c)
+            self.installed = True
+
+    def on_ctrl_c(self) -> None:
+        if not self.pressed:
+            self.pressed = True
+            asyncio.ensure_future(self.stop_kernel())
+
+    async def stop_kernel(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.client.km.interrupt_kernel()
+            await asyncio.sleep(0.5)  # the cell ends with KeyboardInterrupt; the kernel idles
+        await self.client._async_cleanup_kernel()
+        atexit.unregister(self.client._cleanup_kernel)  # done: nothing left for exit time
 
 
 def run(path: Path) -> int:
@@ -154,12 +203,42 @@ def run(path: Path) -> int:
         if text:
             print(indent(text), flush=True)
 
-    client.on_cell_start = on_cell_start
+    ctrl_c = StopOnCtrlC(client)
+
+    client.ctrl_c = ctrl_c
+
+    def note_step(cell: Any, cell_index: int, **_: Any) -> None:
+        if cell.cell_type == "code" and not ctrl_c.pressed:
+            ctrl_c.step = code_cells.index(cell_index) + 1
+        on_cell_start(cell, cell_index)
+
+    client.on_cell_start = note_step
     client.on_cell_executed = on_cell_executed
     print(f"Running {path.name} ({len(code_cells)} steps); the notebook file is not changed.")
+    # The kernel process's own log (not the cells' output): shown only if the kernel dies.
+    kernel_log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed in the finally below)
     try:
-        client.execute()
-    except CellExecutionError:
+        client.execute(stderr=kernel_log)
+    except BaseException as err:
+        if not (ctrl_c.pressed or isinstance(err, KeyboardInterrupt)):
+            if isinstance(err, DeadKernelError):
+                kernel_log.seek(0)
+                print(kernel_log.read()[-3000:], file=sys.stderr)
+            if not isinstance(err, (CellExecutionError, DeadKernelError)):
+                raise
+        else:
+            where = f"in step {ctrl_c.step}/{len(code_cells)}" if ctrl_c.step else "at the start"
+            sys.stdout.write("\r" if client.live else "")
+            target = setup_value(notebook, "target") or ""
+            left = (
+                "nothing is left: the emulator stopped with it"
+                if target.startswith("local emulator (in this process")
+                else "what the run created remains: "
+                ".venv/bin/python -m helpers.cleanup --older-than 0m lists it"
+            )
+            elapsed = time.monotonic() - started
+            print(f"Interrupted {where} after {elapsed:.1f} s; the kernel is stopped, {left}.")
+            return 130
         failed = next(
             (o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"),
             None,
@@ -169,6 +248,7 @@ def run(path: Path) -> int:
         print(f"\nStopped after {time.monotonic() - started:.1f} s.", file=sys.stderr)
         return 1
     finally:
+        kernel_log.close()
         shutil.rmtree(sockets, ignore_errors=True)
     target = setup_value(notebook, "target") or "unknown (the setup cell printed no target)"
     endpoint = setup_value(notebook, "Resource Manager endpoint")
@@ -182,7 +262,11 @@ def main(argv: list[str]) -> int:
         names = ", ".join(p.name for p in sorted(Path("notebooks").glob("*.ipynb")))
         print(f"usage: run_notebook.py NOTEBOOK (one of: {names})", file=sys.stderr)
         return 2
-    return run(Path(argv[0]).resolve())
+    try:
+        return run(Path(argv[0]).resolve())
+    except KeyboardInterrupt:  # before the kernel ran: nothing was created
+        print("\nInterrupted before the first step; nothing ran.", flush=True)
+        return 130
 
 
 if __name__ == "__main__":

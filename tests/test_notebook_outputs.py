@@ -5,11 +5,17 @@ from __future__ import annotations
 import configparser
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from aci_emulator.config import DEFAULT_CLIENT_ID, DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID
+from aci_emulator.config import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_SUBSCRIPTION_ID,
+    DEFAULT_TENANT_ID,
+    EmulatorConfig,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -140,3 +146,79 @@ def test_every_notebook_runs_without_user_input_and_cleans_up(path):
 def test_every_notebook_is_listed_in_the_readme(path):
     readme = (ROOT / "README.md").read_text()
     assert f"[`{path.name}`](notebooks/{path.name})" in readme
+
+
+# -- one clock: what the outputs say about time agrees ---------------------------------------------
+NOTEBOOK_01 = ROOT / "notebooks" / "01-manage-container-instances.ipynb"
+NOTEBOOK_02 = ROOT / "notebooks" / "02-beyond-the-basics.ipynb"
+WAIT = re.compile(r"^(?P<what>[a-z ]+ '[^']+'): (?P<states>.+?) (?:in|after) (?P<shown>\d+\.\d) s")
+STAMP = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}| UTC)?"
+
+
+def moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace(" UTC", "+00:00"))
+
+
+def all_output(path: Path) -> str:
+    return "\n".join(output_text(cell) for cell in code_cells(path))
+
+
+def waits(text: str) -> dict[str, float]:
+    """Each wait's shown duration, by what it waited for."""
+    found = {}
+    for line in text.splitlines():
+        match = WAIT.match(line)
+        if match:
+            found[match["what"]] = float(match["shown"])
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_waits_against_the_emulator_show_its_time_and_the_real_time_beside_it(path):
+    lines = [line for line in all_output(path).splitlines() if WAIT.match(line)]
+    assert lines
+    for line in lines:
+        shown = float(WAIT.match(line)["shown"])
+        if shown > 0:  # an instant delete takes no time on either clock
+            assert re.search(r" s emulated \(\d+\.\d s real\)", line), line
+
+
+def test_the_create_lasts_as_long_as_its_events_say_and_follows_its_tag():
+    text = all_output(NOTEBOOK_01)
+    tagged = moment(re.search(rf"created-at=({STAMP})", text)[1])
+    events = {
+        m["event"]: moment(m["at"])
+        for m in re.finditer(
+            rf"^\s+hello\s+(?P<event>\w+)\s+1\s+Normal\s+(?P<at>{STAMP})", text, re.M
+        )
+    }
+    create = next(s for w, s in waits(text).items() if w.startswith("create container group"))
+    assert set(events) == {"Pulling", "Pulled", "Created", "Started"}
+    assert tagged <= events["Pulling"] <= events["Started"]
+    # The tag is stamped before the request and shows whole seconds; the wait starts a moment
+    # after the request (two clocks would differ by the whole create, ten seconds).
+    assert (events["Started"] - tagged).total_seconds() <= create + 2
+    assert (events["Started"] - events["Pulling"]).total_seconds() <= create
+
+
+def test_the_task_ran_as_long_as_its_wait_says():
+    text = all_output(NOTEBOOK_02)
+    ran = float(re.search(r"; ran (\d+\.\d) s, ", text)[1])
+    waited = next(s for w, s in waits(text).items() if w.startswith("run container group"))
+    # The wait began as the container started and ended at its first look after the end.
+    assert ran <= waited <= ran + 1
+
+
+def test_quota_and_usage_are_asked_of_azure_in_a_code_cell():
+    code = "\n".join(source(cell) for cell in code_cells(NOTEBOOK_02))
+    assert "location.list_usage(ctx.location)" in code
+    text = all_output(NOTEBOOK_02)
+    limits = dict(re.findall(r"^(Container Groups|Standard Cores) +0 of (\d+) in use$", text, re.M))
+    # A new pay-as-you-go subscription's limits per region ("Resource availability & quota
+    # limits for ACI", Microsoft Learn): 100 container groups, 100 standard cores.
+    assert limits == {"Container Groups": "100", "Standard Cores": "100"}
+    assert int(limits["Standard Cores"]) == EmulatorConfig().quota_cores
+    grown = dict(re.findall(r"^(Container Groups|Standard Cores) +0 -> (\d+)$", text, re.M))
+    assert grown == {"Container Groups": "1", "Standard Cores": "2"}  # the group asks 1 + 1 cores
+    words = "\n".join(source(cell) for cell in cells(NOTEBOOK_02, "markdown"))
+    assert not re.search(r"\b10 (standard )?cores\b|of 10\b", words + text)

@@ -51,8 +51,12 @@ class EmulatorConfig:
     retry_after: int | None = 1
     # The former name of `retry_after`, still accepted (with a DeprecationWarning).
     retry_after_seconds: InitVar[int | None | _Unset] = _UNSET
-    # Standard cores per region a subscription may use (Azure's default is 10).
-    quota_cores: float = 10.0
+    # Standard cores per region a subscription may use: 100, the default of a pay-as-you-go
+    # subscription ("Resource availability & quota limits for ACI", Microsoft Learn,
+    # https://learn.microsoft.com/azure/container-instances/container-instances-resource-and-quota-limits,
+    # "Standard sku cores (CPUs) per region per subscription | 100"; container groups per region:
+    # 100, which list_usage reports too). Free and trial subscriptions have less.
+    quota_cores: float = 100.0
     # Page size of list operations (nextLink past it).
     page_size: int = 100
     # Stable IPs, operation ids and timestamps, for regression-tested outputs.

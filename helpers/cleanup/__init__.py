@@ -7,7 +7,6 @@ is deleted only when its ``tutorial-run`` tag names this run.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -15,9 +14,9 @@ from typing import Any, TextIO
 from azure.core.exceptions import ResourceNotFoundError
 from azure.mgmt.resource.resources.models import ResourceGroup
 
-from ..display import html_table, text_table
-from ..errors import explain_errors
-from ..waiting import wait_for
+from ..machinery.errors import explain_errors
+from ..machinery.report import CleanupReport
+from ..machinery.waiting import wait_for
 
 RUN_TAG = "tutorial-run"
 
@@ -74,38 +73,6 @@ def ensure_resource_group(ctx: Any, name: str | None = None) -> ResourceGroupRec
     )
 
 
-@dataclass
-class CleanupReport:
-    """What a cleanup deleted and what it left, and why."""
-
-    entries: list[tuple[str, str, str]] = field(default_factory=list)  # action, what, why
-    title: str = "Cleanup"
-
-    def add(self, action: str, what: str, why: str = "") -> None:
-        self.entries.append((action, what, why))
-
-    @property
-    def deleted(self) -> list[str]:
-        return [what for action, what, _ in self.entries if action == "deleted"]
-
-    @property
-    def kept(self) -> list[str]:
-        return [what for action, what, _ in self.entries if action == "kept"]
-
-    def __str__(self) -> str:
-        if not self.entries:
-            return f"{self.title}: nothing to do"
-        return f"{self.title}\n" + text_table(["action", "resource", "why"], self.entries, "  ")
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_html_(self) -> str:
-        if not self.entries:
-            return f"<p><b>{html.escape(self.title)}</b>: nothing to do</p>"
-        return html_table(["action", "resource", "why"], self.entries, self.title)
-
-
 def _delete_container_group(
     ctx: Any, report: CleanupReport, group: str, name: str, stream: TextIO | None
 ) -> None:
@@ -129,7 +96,13 @@ def clean_up(
     *,
     stream: TextIO | None = None,
 ) -> CleanupReport:
-    """Delete this run's container groups, and the resource group only if this run created it."""
+    """Delete this run's container groups, and the resource group only if this run created it.
+
+    The SDK calls: ``container_groups.get`` (its ``tutorial-run`` tag) then ``begin_delete`` for
+    each container group; ``resource_groups.check_existence`` and ``get``,
+    ``resources.list_by_resource_group`` (anything this run did not create keeps the group) and
+    ``resource_groups.begin_delete``, each poller awaited with ``wait_for``.
+    """
     report = CleanupReport()
     name = resource_group.name
     what = f"resource group {name!r}"

@@ -14,8 +14,8 @@ import sys
 from datetime import timedelta
 
 from ..context import connect
-from ..errors import TutorialError
-from .sweep import sweep
+from ..machinery.errors import TutorialError
+from ..machinery.sweep import sweep
 
 EPILOG = """\
 where it looks:

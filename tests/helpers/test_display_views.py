@@ -11,7 +11,7 @@ from azure.mgmt.containerinstance.models import (
     ResourceRequirements,
 )
 
-from helpers.display import NOT_IN_LIST, resource_group_of, status, summarize, table
+from helpers.machinery.display import NOT_IN_LIST, resource_group_of, status, summarize, table
 
 GROUP_ID = (
     "/subscriptions/00000000-0000-4000-8000-00000000c0c0/resourceGroups/rg-1"

@@ -7,7 +7,7 @@ from azure.core.exceptions import (
 )
 from azure.identity import CredentialUnavailableError
 
-from helpers.errors import TutorialError, explain, explain_errors
+from helpers.machinery.errors import TutorialError, explain, explain_errors
 
 
 @pytest.mark.parametrize(

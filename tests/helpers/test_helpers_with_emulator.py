@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from unittest import mock
 
 import pytest
 from azure.mgmt.containerinstance.models import (
@@ -17,7 +18,7 @@ from azure.mgmt.containerinstance.models import (
 )
 from azure.mgmt.resource.resources.models import ResourceGroup
 
-from aci_emulator import Emulator
+from aci_emulator import Emulator, EmulatorConfig
 from aci_emulator.__main__ import notebook_variables
 from helpers import (
     TutorialError,
@@ -157,13 +158,19 @@ def test_an_image_that_cannot_be_pulled_is_explained(ctx):
     assert caught.value.code == "InaccessibleImage"
 
 
-def test_the_core_quota_is_explained(ctx):
-    ensure_resource_group(ctx)
-    with pytest.raises(TutorialError) as caught, explain_errors():
+def test_the_core_quota_is_explained():
+    small = EmulatorConfig.compressed_live(quota_cores=8)  # a free trial's kind of quota
+    with mock.patch.object(EmulatorConfig, "compressed_live", return_value=small):
+        ctx = connect(environ={})
+    with ctx, pytest.raises(TutorialError) as caught, explain_errors():
+        ensure_resource_group(ctx)
         for index in range(3):
             create(ctx, TutorialNames.for_run(f"{ctx.run_id}{index}"), cpu=4.0)
     assert caught.value.code == "ContainerGroupQuotaReached"
-    assert "quota" in caught.value.advice
+    assert "Limit: '8', Usage: '8' Requested: '4'" in caught.value.message
+    assert caught.value.advice.startswith(
+        "The region's standard-core quota is used up (location.list_usage shows the limit"
+    )
 
 
 def test_a_wrong_secret_is_explained():
@@ -193,7 +200,8 @@ def test_the_live_code_path_reaches_an_emulator_like_a_private_cloud(monkeypatch
         with connect() as ctx:
             assert ctx.target == "azure" and not ctx.emulated
             assert type(ctx.credential).__name__ == "DefaultAzureCredential"
-            assert "custom endpoint" in str(ctx)
+            assert "local emulator server at " + info.arm_endpoint in str(ctx)
+            assert "live" not in ctx.where() and "custom endpoint" not in str(ctx)
             record = ensure_resource_group(ctx)
             report = clean_up(ctx, record)
             assert report.deleted == [f"resource group {ctx.resource_group!r}"]

@@ -1,7 +1,7 @@
 import pytest
 
-from helpers.errors import ConfigurationError
-from helpers.settings import Settings, mask
+from helpers.machinery.errors import ConfigurationError
+from helpers.machinery.settings import Settings, mask
 
 SUB = "12345678-1234-1234-1234-123456789abc"
 
@@ -41,7 +41,7 @@ def test_target_argument_overrides_the_variable():
         ({"AZURE_SUBSCRIPTION_ID": "my-subscription"}, "AZURE_SUBSCRIPTION_ID"),
         ({"AZURE_SUBSCRIPTION_ID": SUB, "AZURE_LOCATION": "east/us"}, "AZURE_LOCATION"),
         ({"ACI_TUTORIAL_RESOURCE_GROUP": "bad name."}, "ACI_TUTORIAL_RESOURCE_GROUP"),
-        ({"REQUESTS_CA_BUNDLE": "/nonexistent/ca.pem"}, "REQUESTS_CA_BUNDLE"),
+        ({"AZURE_SUBSCRIPTION_ID": SUB, "REQUESTS_CA_BUNDLE": "/x/ca.pem"}, "REQUESTS_CA_BUNDLE"),
         (
             {"AZURE_SUBSCRIPTION_ID": SUB, "AZURE_RESOURCE_MANAGER_ENDPOINT": "http://x"},
             "AZURE_RESOURCE_MANAGER_ENDPOINT",

@@ -17,7 +17,7 @@ from azure.mgmt.containerinstance.models import (
 
 from aci_emulator import EmulatorConfig
 from helpers import connect, ensure_resource_group, show_http, wait_for
-from helpers.wire import redact, short_path
+from helpers.machinery.wire import redact, short_path
 
 SECRET = "not-for-your-eyes-9271"
 
@@ -167,7 +167,7 @@ def test_wait_for_takes_the_states_from_the_wire_not_from_sampling(ctx):
         tick=30,
     )
     assert out.getvalue().startswith("restart container group 'restarted': Pending → Succeeded in ")
-    assert out.getvalue().endswith(" s (live: typically 10 s to a minute)\n")
+    assert out.getvalue().endswith(" s real) — live, typically 10 s to a minute\n")
 
 
 def test_a_create_starts_from_the_state_its_201_reports(ctx):

@@ -3,8 +3,13 @@ import io
 import pytest
 from azure.mgmt.containerinstance.models import ContainerGroup
 
-from helpers.errors import TutorialError
-from helpers.waiting import WaitTimeoutError, typical_live, wait_for, wait_until_terminated
+from helpers.machinery.errors import TutorialError
+from helpers.machinery.waiting import (
+    WaitTimeoutError,
+    typical_live,
+    wait_for,
+    wait_until_terminated,
+)
 
 
 class FakePoller:
@@ -203,5 +208,5 @@ def test_a_task_wait_against_the_emulator_says_what_live_takes():
     out = io.StringIO()
     wait_until_terminated(ctx, "rg", "task", stream=out)
     assert out.getvalue().endswith(
-        " s (live: typically as long as the task runs, plus the start)\n"
+        " s — live, typically as long as the task runs, plus the start\n"
     )

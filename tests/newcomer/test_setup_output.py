@@ -9,7 +9,7 @@ import trustme
 
 from aci_emulator import Emulator, EmulatorConfig
 from helpers import connect
-from helpers.errors import TutorialError
+from helpers.machinery.errors import ConfigurationError, TutorialError
 
 SUBSCRIPTION = "11111111-2222-3333-4444-555555555555"
 
@@ -130,3 +130,60 @@ def test_a_system_ca_bundle_that_overrides_env_is_named_in_the_advice(project, m
     )
     assert f"REQUESTS_CA_BUNDLE in .env ({server.ca_bundle}) is overridden" in err.advice
     assert "unset REQUESTS_CA_BUNDLE" in err.advice
+
+
+def test_a_server_env_file_shows_the_emulator_and_outlives_its_server_with_its_own_advice(
+    project,
+):
+    """The .env that `serve --env-file` writes, read while the server runs and after it stopped
+    without removing it (a terminal closed under it)."""
+    from aci_emulator.__main__ import env_file_text
+
+    emulator = Emulator(EmulatorConfig())
+    info = emulator.start()
+    env_file = project / ".env"
+    env_file.write_text(env_file_text(info))
+    try:
+        with connect() as ctx:
+            target = lines_of(str(ctx), "target")[0]
+        assert target == (
+            f"target                     local emulator server at {info.arm_endpoint} "
+            "(nothing is created in Azure)"
+        )
+    finally:
+        emulator.stop()
+    for name in list(os.environ):  # what the live connect() copied from .env
+        if name.startswith("AZURE_") or name == "REQUESTS_CA_BUNDLE":
+            del os.environ[name]
+
+    with pytest.raises(ConfigurationError) as caught:
+        connect()
+
+    err = caught.value
+    assert err.message.startswith(
+        f"{env_file} was written by an emulator server (python -m aci_emulator serve) that is "
+        f"no longer running: nothing answers at {info.arm_endpoint} now ("
+    )
+    port = info.arm_endpoint.rsplit(":", 1)[1]
+    assert err.advice == (
+        f"Start the server again (.venv/bin/python -m aci_emulator serve --port {port} "
+        f"--env-file .env), or delete {env_file} to use an emulator in this process; then "
+        "restart the kernel."
+    )
+    assert "DefaultAzureCredential" not in str(err)  # no sign-in was tried
+
+
+def test_a_server_env_file_does_not_matter_when_the_emulator_target_is_chosen(project, monkeypatch):
+    from aci_emulator.__main__ import env_file_text
+
+    emulator = Emulator(EmulatorConfig())
+    info = emulator.start()
+    (project / ".env").write_text(env_file_text(info))
+    emulator.stop()  # its .env outlives it
+    monkeypatch.setenv("ACI_TUTORIAL_TARGET", "emulator")
+
+    with connect() as ctx:
+        assert ctx.emulated
+        assert lines_of(str(ctx), "target")[0].endswith(
+            "local emulator (in this process; nothing is created in Azure)"
+        )

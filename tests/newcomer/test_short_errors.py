@@ -8,7 +8,7 @@ from contextlib import redirect_stdout
 from azure.identity import CredentialUnavailableError
 from IPython.core.interactiveshell import InteractiveShell
 
-from helpers.errors import SIGN_IN, explain, show_traceback
+from helpers.machinery.errors import SIGN_IN, explain, show_traceback
 
 # DefaultAzureCredential's message on a machine with no way to sign in (azure-identity 1.27).
 CHAIN = """DefaultAzureCredential failed to retrieve a token from the included credentials.

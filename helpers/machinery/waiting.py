@@ -1,10 +1,15 @@
 """Wait for a long-running operation, or for a run-once task to end, showing state and time.
 
+What a wait does with the SDK: ``poller.status()`` and ``poller.done()`` until the operation
+ends, then ``poller.result()``; for a task, ``container_groups.get`` until every container's
+``instance_view.current_state.state`` is ``Terminated``.
+
 Progress is one line rewritten with a carriage return. Jupyter and nbclient keep only the
 text after the last ``\\r``, so a saved notebook holds just the final line: the states the wait
 saw and how long it took, ``<what>: Pending → Succeeded in <seconds> s``, whose duration a
-sanitize pattern can replace. Against the emulator, which plays a live run's sequence in a
-fraction of the time, the line also says how long the same step typically takes live.
+sanitize pattern can replace. Durations read the run's one clock (see ``clock``): against the
+in-process emulator, the emulated live time with the real time beside it, and how long the
+same step typically takes live.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from urllib.parse import urlsplit
 from azure.core.polling import LROPoller
 from azure.mgmt.containerinstance.models import ContainerGroup
 
+from .clock import Stopwatch, clock_for
 from .errors import TutorialError, explain
 from .wire import _json, recording, reported_state
 
@@ -66,11 +72,14 @@ def _initial_response(poller: LROPoller) -> Any:
     return getattr(method(), "_initial_response", None) if method else None
 
 
-def _emulated(poller: LROPoller) -> bool:
-    """Does the poller talk to a Resource Manager on this machine (the emulator)?"""
+def _url(poller: LROPoller) -> str:
     initial = _initial_response(poller)
-    url = getattr(getattr(initial, "http_request", None), "url", "") or ""
-    return urlsplit(url).hostname in LOOPBACK
+    return getattr(getattr(initial, "http_request", None), "url", "") or ""
+
+
+def _emulated(poller: LROPoller) -> bool:
+    """Does the poller talk to a Resource Manager on this machine (an emulator)?"""
+    return urlsplit(_url(poller)).hostname in LOOPBACK
 
 
 def _initial_state(poller: LROPoller) -> str:
@@ -121,7 +130,7 @@ class _Line:
 
 def _live_note(what: str, emulated: bool) -> str:
     typical = typical_live(what) if emulated else None
-    return f" (live: typically {typical})" if typical else ""
+    return f" — live, typically {typical}" if typical else ""
 
 
 def wait_for(
@@ -139,14 +148,14 @@ def wait_for(
     line = _Line(stream or sys.stdout)
     note = _live_note(what, _emulated(poller))
     states, sampled = _States(), _States()
-    start = time.monotonic()
+    watch = Stopwatch(clock_for(_url(poller)))
     states.note(_initial_state(poller))
     # The polls' answers as the tutorial's clients received them: none is missed, however
     # short a state; other clients' pollers are sampled instead.
     with recording() as wire:
         while not poller.done():
             sampled.note(_state(poller))
-            line.show(f"{what}: {sampled} … {time.monotonic() - start:.0f} s")
+            line.show(f"{what}: {sampled} … {watch.real():.0f} s")
             poller.wait(tick)
         try:
             result = poller.result()
@@ -158,13 +167,13 @@ def wait_for(
         states.note(state)
     if error is not None:
         states.note("Failed")
-        line.show(f"{what}: {states} after {time.monotonic() - start:.1f} s{note}", final=True)
+        line.show(f"{what}: {states} after {watch.text()}{note}", final=True)
         explained = explain(error)
         if explained is None:
             raise error
         raise explained from error
     states.note(_state(poller))
-    line.show(f"{what}: {states} in {time.monotonic() - start:.1f} s{note}", final=True)
+    line.show(f"{what}: {states} in {watch.text()}{note}", final=True)
     return result
 
 
@@ -213,7 +222,7 @@ def wait_until_terminated(
     line = _Line(stream or sys.stdout)
     tick = ctx.polling_interval if tick is None else tick
     states = _States()
-    start = time.monotonic()
+    watch = Stopwatch(clock_for(getattr(ctx, "arm_endpoint", "")))
     while True:
         try:
             group = ctx.aci.container_groups.get(resource_group, name)
@@ -222,23 +231,23 @@ def wait_until_terminated(
             if explained is None:
                 raise
             raise explained from err
-        elapsed = time.monotonic() - start
+        elapsed = watch.real()
         if _terminated(group):
             states.note("Terminated")
-            text = f"{what}: {states}{_exit_codes(group)} in {elapsed:.1f} s{note}"
+            text = f"{what}: {states}{_exit_codes(group)} in {watch.text()}{note}"
             line.show(text, final=True)
             return group
         state = _group_state(group)
         states.note(state)
         if group.provisioning_state == "Failed":
-            line.show(f"{what}: {states} after {elapsed:.1f} s", final=True)
+            line.show(f"{what}: {states} after {watch.text()}", final=True)
             raise TutorialError(
                 f"Container group {name!r} failed to start.",
                 "Read the events of its containers (get() and summarize()) for the reason, "
                 "e.g. an image that cannot be pulled; fix the definition and create it again.",
             )
         if elapsed >= timeout:
-            line.show(f"{what}: {states} after {elapsed:.1f} s", final=True)
+            line.show(f"{what}: {states} after {watch.text()}", final=True)
             raise WaitTimeoutError(
                 f"Container group {name!r} is still {state} after {timeout:.0f} s.",
                 "A run-once task needs restart_policy Never or OnFailure, and a command that "

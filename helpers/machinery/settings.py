@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+import socket
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values, find_dotenv
 
-from .errors import ConfigurationError
-from .names import (
+from ..names import (
     InvalidNameError,
     default_resource_group,
     new_run_id,
     validate_resource_group_name,
 )
+from .errors import ConfigurationError
 
 TARGETS = ("auto", "azure", "emulator")
 PUBLIC_ARM_ENDPOINT = "https://management.azure.com"
 PUBLIC_AUTHORITY_HOST = "https://login.microsoftonline.com"
 DEFAULT_LOCATION = "eastus"
+# The first line of a .env that `python -m aci_emulator serve --env-file` wrote (and removes
+# when it stops): such a file outliving its server points at an address nothing answers.
+SERVER_ENV_HEADER = "# Written by `python -m aci_emulator serve`"
 _GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
@@ -38,12 +43,6 @@ SETTINGS = (
     "AZURE_AUTHORITY_HOST",
     "REQUESTS_CA_BUNDLE",
 )
-
-
-def read_environment(env_file: str | Path | None = None) -> tuple[dict[str, str], Path | None]:
-    """The process environment over the values of ``.env`` (searched from the cwd upward)."""
-    values, _, found = read_sources(env_file)
-    return values, found
 
 
 def read_sources(
@@ -96,6 +95,8 @@ class Settings:
     authority_host: str | None = None
     ca_bundle: str | None = None
     env_file: Path | None = None
+    # The .env was written by an emulator server (`python -m aci_emulator serve --env-file`).
+    written_by_server: bool = False
     # Setting name -> "environment" or ".env"; a setting not listed has its default.
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     # .env values that the environment overrides with another value: name -> the .env value.
@@ -182,8 +183,11 @@ class Settings:
                 f"Set ACI_TUTORIAL_RESOURCE_GROUP to a name of {err.rule}, or unset it.",
             ) from err
 
+        from_server = sources.get("AZURE_RESOURCE_MANAGER_ENDPOINT") == ".env"
+        if resolved == "azure" and from_server and _written_by_server(found):
+            _check_server_is_running(found, get("AZURE_RESOURCE_MANAGER_ENDPOINT") or "", get)
         ca_bundle = get("REQUESTS_CA_BUNDLE")
-        if ca_bundle and not Path(ca_bundle).is_file():
+        if ca_bundle and resolved == "azure" and not Path(ca_bundle).is_file():
             raise ConfigurationError(
                 f"REQUESTS_CA_BUNDLE={ca_bundle!r} is not a file.",
                 "Point REQUESTS_CA_BUNDLE at a PEM file of trusted CA certificates, or unset it.",
@@ -208,6 +212,7 @@ class Settings:
             authority_host=_https_url("AZURE_AUTHORITY_HOST", authority) if authority else None,
             ca_bundle=ca_bundle,
             env_file=found,
+            written_by_server=_written_by_server(found),
             sources={
                 **{k: v for k, v in sources.items() if k in SETTINGS and get(k)},
                 **({"ACI_TUTORIAL_TARGET": "connect(target=...)"} if target else {}),
@@ -258,6 +263,35 @@ class Settings:
             for name, value in self.overridden.items()
             if name in self.relevant
         ]
+
+
+def _check_server_is_running(
+    env_file: Path | None, endpoint: str, get: Callable[[str], str | None]
+) -> None:
+    """A .env an emulator server wrote and did not remove: its server has stopped. Say so before
+    anything else complains about what it left (a CA file gone, an address nothing answers)."""
+    url = urlsplit(_https_url("AZURE_RESOURCE_MANAGER_ENDPOINT", endpoint))
+    ca_bundle = get("REQUESTS_CA_BUNDLE")
+    try:
+        socket.create_connection((url.hostname, url.port or 443), timeout=2).close()
+        if ca_bundle and not Path(ca_bundle).is_file():
+            raise FileNotFoundError(f"its CA certificate {ca_bundle} is gone")
+    except OSError as err:
+        raise ConfigurationError(
+            f"{env_file} was written by an emulator server (python -m aci_emulator serve) that "
+            f"is no longer running: nothing answers at {url.scheme}://{url.netloc} now "
+            f"({err.strerror or err}).",
+            f"Start the server again (.venv/bin/python -m aci_emulator serve --port {url.port} "
+            f"--env-file .env), or delete {env_file} to use an emulator in this process; then "
+            "restart the kernel.",
+        ) from None
+
+
+def _written_by_server(path: Path | None) -> bool:
+    try:
+        return path is not None and path.read_text(errors="replace").startswith(SERVER_ENV_HEADER)
+    except OSError:
+        return False
 
 
 _IDS = ("AZURE_SUBSCRIPTION_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_ID")

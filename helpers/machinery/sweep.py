@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from ..cleanup import RUN_TAG
 from ..context import CREATED_BY
-from ..display import resource_group_of
-from ..errors import explain_errors
-from ..waiting import wait_for
-from . import RUN_TAG, CleanupReport
+from .display import resource_group_of
+from .errors import explain_errors
+from .report import CleanupReport
+from .waiting import wait_for
 
 TAG_FILTER = f"tagName eq 'created-by' and tagValue eq '{CREATED_BY}'"
 
@@ -74,7 +75,9 @@ def find_leftovers(ctx: Any, older_than: timedelta = timedelta(hours=2)) -> list
     A resource group that also holds anything else is listed with ``keep`` set: deleting it would
     delete that too. Its own tagged container groups are then listed one by one.
     """
-    cutoff = datetime.now(timezone.utc) - older_than
+    cutoff = (
+        getattr(ctx, "now", lambda: datetime.now(timezone.utc))() - older_than
+    )  # the tags' clock
     found: list[Leftover] = []
     with explain_errors():
         for group in ctx.resources.resource_groups.list(filter=TAG_FILTER):

@@ -60,8 +60,9 @@ ADVICE: dict[str, str] = {
     ),
     "MissingSubscriptionRegistration": REGISTER_PROVIDER,
     "ContainerGroupQuotaReached": (
-        "The region's container quota (10 standard cores by default) is used up. Delete container "
-        "groups you no longer need (list them in step 1), request fewer cores, choose another "
+        "The region's standard-core quota is used up (location.list_usage shows the limit and "
+        "what is in use). Delete container groups you no longer need, request fewer cores, "
+        "choose another "
         "region with AZURE_LOCATION, or ask for a quota increase in the Azure portal "
         "(Subscriptions > Usage + quotas)."
     ),
