@@ -16,7 +16,7 @@ def target_text(ctx: Any) -> str:
     if ctx.arm_endpoint == PUBLIC_ARM_ENDPOINT:
         return "Azure (live: resources cost money until deleted)"
     if ctx.settings.written_by_server or urlsplit(ctx.arm_endpoint).hostname in LOOPBACK:
-        return f"local emulator server at {ctx.arm_endpoint} (nothing is created in Azure)"
+        return "local emulator server (nothing is created in Azure)"
     return f"Azure at a custom endpoint (live, {ctx.arm_endpoint})"
 
 

@@ -91,7 +91,8 @@ def test_serve_prints_exports_writes_env_file_and_removes_both_files(tmp_path, s
     )
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.startswith(
-        f"Azure at a custom endpoint (live, {notebook['AZURE_RESOURCE_MANAGER_ENDPOINT']})"
+        "local emulator server (nothing is created in Azure), "
+        f"{notebook['AZURE_RESOURCE_MANAGER_ENDPOINT']}"
     )
 
     process.send_signal(signal.SIGTERM)

@@ -55,7 +55,9 @@ def test_a_listing_says_to_rerun_with_yes_and_its_header_names_no_new_group(serv
 
     out = capsys.readouterr().out
     header = out.splitlines()[0]
-    assert header.startswith("Looking in: Azure at a custom endpoint (live, https://127.0.0.1:")
+    assert header.startswith(
+        "Looking in: local emulator server (nothing is created in Azure), https://127.0.0.1:"
+    )
     assert "credential DefaultAzureCredential" in header
     assert "aci-tutorial-rg-" not in header  # the run's would-be group is irrelevant here
     assert re.search(r"^\s*found\s+resource group 'aci-tutorial-rg-old001'", out, re.M), out

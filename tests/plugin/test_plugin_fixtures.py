@@ -108,7 +108,7 @@ def test_the_marker_sets_the_tests_emulator(azure_emulator):
 
 
 def test_without_a_marker_waits_are_short(azure_emulator):
-    assert azure_emulator.config.quota_cores == 10
+    assert azure_emulator.config.quota_cores == 100  # a pay-as-you-go subscription's
     assert azure_emulator.config.provisioning_seconds == 0
     assert azure_emulator.config.retry_after == 1  # whole seconds, as ARM sends it
     assert azure_emulator.client_kwargs["polling_interval"] == POLL_SECONDS

@@ -67,7 +67,9 @@ class World:
 
 @pytest.fixture(scope="module")
 def world():
-    with pytest.MonkeyPatch.context() as monkeypatch, Emulator(EmulatorConfig()) as emu:
+    # A quota of 10 standard cores, as smaller subscriptions have, so that the quota row is reached.
+    config = EmulatorConfig(quota_cores=10)
+    with pytest.MonkeyPatch.context() as monkeypatch, Emulator(config) as emu:
         env = tutorial_env(emu.info)
         use_identity(monkeypatch, env)
         monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
@@ -428,12 +430,12 @@ CASES = [
         "The region is busy",
     ),
     Case(
-        "3 containers × 4 CPU (12 cores, over the regional quota of 10)",
+        "3 containers × 4 CPU (12 cores, over a regional quota of 10)",
         "step 4 (create), through the helpers",
         lambda w: _create_through_helpers(w, cpu=4, containers=3),
         "ContainerGroupQuotaReached",
         re.escape("(ContainerGroupQuotaReached) Resource type 'Microsoft.ContainerInstance/"),
-        "The region's container quota (10 standard cores by default) is used up",
+        "The region's standard-core quota is used up (location.list_usage shows the limit",
     ),
     Case(
         "image mcr.microsoft.com/azuredocs/aci-helloworld-doesnotexist",

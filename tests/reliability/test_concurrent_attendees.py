@@ -199,11 +199,13 @@ def test_attendees_sharing_one_pre_existing_resource_group(
     )
 
 
-def test_attendees_over_the_default_quota_are_told_why_and_clean_up(
+def test_attendees_over_a_small_quota_are_told_why_and_clean_up(
     artifact_dir, tmp_path_factory, monkeypatch, reliability_report
 ):
     private = tmp_path_factory.mktemp("default-quota")
-    with EmulatorServer(private, artifact_dir / "test_concurrent_default_quota") as server:
+    with EmulatorServer(
+        private, artifact_dir / "test_concurrent_default_quota", "--quota-cores", "10"
+    ) as server:
         referee = admin_clients(server.info)
         use_identity(monkeypatch, server.env)
         baseline = inventory(referee)
@@ -223,7 +225,7 @@ def test_attendees_over_the_default_quota_are_told_why_and_clean_up(
         assert left == 0
     reliability_report.fault(
         "a room",
-        f"{RUNS} attendees at once on one server with Azure's default quota of 10 cores",
+        f"{RUNS} attendees at once on one server with a quota of 10 cores (--quota-cores 10)",
         "container group PUT (step 4) of the runs beyond the quota",
         "runs over the quota stop with ContainerGroupQuotaReached and advice; every run cleans up",
         f"{len(completed)} completed, {len(refused)} stopped at '4 create' with "
@@ -231,7 +233,7 @@ def test_attendees_over_the_default_quota_are_told_why_and_clean_up(
         left,
     )
     reliability_report.figures(
-        "default quota of 10 cores (runs beyond it are refused, then clean up)",
+        "a quota of 10 cores (runs beyond it are refused, then clean up)",
         [end - start for start, end in spans],
         wall,
         f"{RUNS} threads, one process",

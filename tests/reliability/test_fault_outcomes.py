@@ -241,8 +241,8 @@ def _reader(existing_group: str | None):
 
 
 def _others_use_the_quota(emu, env, referee):
-    """Another team's container groups hold 9.5 of the region's 10 cores (one group may ask for
-    4 at most)."""
+    """Another team's container groups hold 9.5 of a 10-core quota (one group may ask for 4 at
+    most)."""
     resources, aci = referee
     resources.resource_groups.create_or_update("team-rg", ResourceGroup(location="eastus"))
     for i, cpu in enumerate((4, 4, 1.5)):
@@ -283,13 +283,14 @@ PERMANENT = [
         config=EmulatorConfig(quota_cores=0.5),
     ),
     Permanent(
-        "another team's group holds 9.5 of the 10 cores, 1 CPU requested",
+        "another team's group holds 9.5 of a 10-core quota (EmulatorConfig(quota_cores=10)), 1 CPU requested",
         "container group PUT (step 4)",
         "ContainerGroupQuotaReached",
         "4 create",
         "Resource type 'Microsoft.ContainerInstance/containerGroups' container group quota",
         "Delete container groups you no longer need",
         setup=_others_use_the_quota,
+        config=EmulatorConfig(quota_cores=10),
     ),
     Permanent(
         "image that cannot be pulled",

@@ -562,7 +562,7 @@ def test_an_invalid_chunk_size_is_400(wire):
 
 # -- quota and lifecycle ----------------------------------------------------------------------------
 def test_nan_cannot_break_the_quota(start_emulator):
-    wire = wire_for(start_emulator(EmulatorConfig()))  # Azure's default quota: 10 cores
+    wire = wire_for(start_emulator(EmulatorConfig(quota_cores=10)))  # a 10-core quota
     assert wire.put_rg("quota").status_code == 201
     nan = raw_json(group(container(cpu=1.25, memory=1.5)), "1.25", "NaN")
 
@@ -576,14 +576,14 @@ def test_nan_cannot_break_the_quota(start_emulator):
     observed = refused(created[2], 400, "ContainerGroupQuotaReached", "Limit: '10', Usage: '8'")
     assert wire.usage() == 8
     REPORT.hostile_client(
-        "`cpu: NaN`, then three 4-core groups against the default quota of 10",
+        "`cpu: NaN`, then three 4-core groups against a quota of 10",
         "NaN refused; the third group refused for quota; usages stay JSON",
         f"400 `InvalidRequestContent`; 201, 201, {observed}; usage 8",
     )
 
 
 def test_start_and_restart_both_check_the_quota(start_emulator):
-    wire = wire_for(start_emulator(EmulatorConfig()))
+    wire = wire_for(start_emulator(EmulatorConfig(quota_cores=10)))
     assert wire.put_rg("quota").status_code == 201
     four = group(container(cpu=4, memory=4))
     assert wire.call("PUT", wire.cg("quota", "a"), four).status_code == 201

@@ -107,7 +107,9 @@ def test_notebook_01_survives_transient_faults_and_cleans_up(
     assert_clean_run(notebook)
     assert server.active_faults() == []  # every injected fault fired and was absorbed
     cells = code_cells(notebook)
-    assert "Azure at a custom endpoint" in text_of(cells[0])  # the live code path, not in-kernel
+    assert "local emulator server" in text_of(
+        cells[0]
+    )  # a server: the live code path, not in-kernel
     assert "Succeeded" in text_of(cells[4])  # created.provisioning_state
     report = text_of(cells[-1])
     assert "deleted" in report and "created by this run (with everything in it)" in report
