@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
@@ -79,3 +80,59 @@ def test_both_projects_install_editable_without_warnings(tmp_path):
         if "is ignored: it is neither a file nor a directory" not in line  # this machine's pip.conf
     )
     assert "Warning" not in output and "deprecated" not in output.lower(), output
+
+
+# The documents a newcomer copies commands from.
+COMMAND_DOCS = ["README.md", ".env.example", "docs/workshops.md", "docs/live-testing.md"]
+
+
+def python_commands() -> list[tuple[str, str, str]]:
+    """(document, module, the rest of the line) for every `python -m MODULE ...` they print."""
+    found = []
+    for name in COMMAND_DOCS:
+        for match in re.finditer(r"python -m ([\w.]+)([^\n`|]*)", (ROOT / name).read_text()):
+            found.append((name, match[1], match[2]))
+    return found
+
+
+def test_every_python_command_in_the_docs_names_a_module_that_exists():
+    commands = python_commands()
+    assert {module for _, module, _ in commands} >= {"aci_emulator", "helpers.cleanup"}
+    for name, module, _ in commands:
+        assert importlib.util.find_spec(module) is not None, f"{name}: python -m {module}"
+
+
+def test_every_option_the_docs_give_a_command_is_one_it_takes():
+    helps = {}
+    for name, module, rest in python_commands():
+        words = rest.split()
+        command = [module, *(words[:1] if module == "aci_emulator" else [])]
+        if module not in {"aci_emulator", "helpers.cleanup"}:
+            continue
+        key = " ".join(command)
+        if key not in helps:
+            run = subprocess.run(
+                [sys.executable, "-m", *command, "--help"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                cwd=ROOT,
+            )
+            assert run.returncode == 0, run.stderr
+            helps[key] = run.stdout
+        for option in re.findall(r"(?<!\S)(--[a-z][\w-]*)", rest):
+            assert option in helps[key], f"{name}: python -m {key} {option}"
+
+
+def test_every_make_target_in_the_docs_exists():
+    makefile = (ROOT / "Makefile").read_text()
+    targets = set(re.findall(r"^([\w-]+):", makefile, re.M))
+    for name in COMMAND_DOCS:
+        for target in re.findall(r"(?:^|`)make ([a-z][\w-]*)", (ROOT / name).read_text(), re.M):
+            assert target in targets, f"{name}: make {target}"
+
+
+def test_the_readme_links_the_workshop_and_live_testing_guides():
+    readme = (ROOT / "README.md").read_text()
+    for guide in ("docs/workshops.md", "docs/live-testing.md"):
+        assert f"]({guide})" in readme and (ROOT / guide).is_file()
