@@ -213,7 +213,7 @@ def test_nothing_a_test_adds_is_visible_to_the_next(pytester):
                 ClientSecretCredential(info.tenant_id, info.client_id, "s-rotated").get_token(SCOPE)
             assert azure_emulator.faults.active() == []
             config = azure_emulator.config
-            assert (config.quota_cores, config.page_size, config.provisioning_seconds) == (10, 100, 0)
+            assert (config.quota_cores, config.page_size, config.provisioning_seconds) == (100, 100, 0)
             assert emu.clock.now() < left["now"]
             assert azure_emulator.subscription_id != left["subscription"]
             client = ResourceManagementClient(DefaultAzureCredential(), azure_emulator.subscription_id)
