@@ -70,7 +70,7 @@ def container_group(cg: ContainerGroup, view: View) -> dict[str, Any]:
     if cg.tags is not None:
         body["tags"] = cg.tags
     if cg.identity:
-        body["identity"] = cg.identity
+        body["identity"] = copy.deepcopy(cg.identity.as_sent)
     if cg.zones:
         body["zones"] = cg.zones
     return body

@@ -135,12 +135,21 @@ class ContainerGroupSpec:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """The managed identities a group runs as."""
+
+    type: str | None  # SystemAssigned, UserAssigned, "SystemAssigned, UserAssigned" or None
+    user_assigned: tuple[str, ...]  # resource ids of the user-assigned identities
+    as_sent: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ContainerGroupRequest:
     """A PUT of a container group, validated."""
 
     location: str  # as sent; the service checks the region
     tags: dict[str, str] | None
-    identity: dict[str, Any] | None  # as sent
+    identity: Identity | None
     zones: list[str] | None
     spec: ContainerGroupSpec
 
@@ -153,7 +162,7 @@ class ContainerGroup:
     location: str
     tags: dict[str, str] | None  # as sent; None when never sent
     spec: ContainerGroupSpec
-    identity: dict[str, Any] | None  # as sent
+    identity: Identity | None
     zones: list[str] | None
     ip: str | None
     created: datetime

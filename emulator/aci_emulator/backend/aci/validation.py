@@ -19,6 +19,7 @@ from aci_emulator.backend.aci.models import (
     ContainerGroupSpec,
     EnvironmentVariable,
     Gpu,
+    Identity,
     IpAddress,
     Port,
     ResourceRequests,
@@ -105,8 +106,15 @@ def parse_container_group(name: str, body: Any) -> ContainerGroupRequest:
     check_body(body, schema.CONTAINER_GROUP)  # from here on every value has its spec's type
     spec = _parse(name, schema.without_nulls(body))
     return ContainerGroupRequest(
-        body["location"], tags_of(body), body.get("identity"), body.get("zones"), spec
+        body["location"], tags_of(body), _identity(body.get("identity")), body.get("zones"), spec
     )
+
+
+def _identity(identity: dict[str, Any] | None) -> Identity | None:
+    if not identity:
+        return None
+    user_assigned = identity.get("userAssignedIdentities") or {}
+    return Identity(identity.get("type"), tuple(user_assigned), identity)
 
 
 def _parse(name: str, body: dict[str, Any]) -> ContainerGroupSpec:
