@@ -181,10 +181,13 @@ def _advance_container(
         next_start = state.started_mono + config.task_seconds + RESTART_BACKOFF_SECONDS
         if mono < next_start:
             return
+        # Dated from the run it follows, read before it is cleared: a restart caught up on
+        # later happened a backoff after that run finished, not a backoff after "now".
+        finished = state.finish_time or clock.now()
         state.previous = state.snapshot()
         state.restart_count += 1
         state.state, state.detail, state.exit_code, state.finish_time = "Running", "", None, None
-        restarted = (state.finish_time or clock.now()) + clock.shown(RESTART_BACKOFF_SECONDS)
+        restarted = finished + clock.shown(RESTART_BACKOFF_SECONDS)
         clock.reach(restarted)
         state.start_time, state.started_mono = restarted, next_start
         add_event(state.events, "Started", f"Started container {container.name}", state.start_time)
