@@ -17,6 +17,7 @@ from aci_emulator.backend.aci.models import (
     ContainerGroup,
     ContainerState,
     Event,
+    Identity,
     IpAddress,
     Port,
     RunSnapshot,
@@ -40,7 +41,7 @@ def container_group(cg: ContainerGroup, view: View) -> dict[str, Any]:
     props["containers"] = [
         _container(c, cg.containers.get(c.name) if view == "get" else None) for c in spec.containers
     ]
-    props["initContainers"] = [_container(c, None) for c in spec.init_containers]
+    props["initContainers"] = [_container(c, None, init=True) for c in spec.init_containers]
     props["restartPolicy"] = spec.restart_policy
     props["osType"] = spec.os_type
     if spec.priority is not None:
@@ -70,18 +71,37 @@ def container_group(cg: ContainerGroup, view: View) -> dict[str, Any]:
     if cg.tags is not None:
         body["tags"] = cg.tags
     if cg.identity:
-        body["identity"] = copy.deepcopy(cg.identity.as_sent)
+        body["identity"] = _identity(cg.identity)
     if cg.zones:
         body["zones"] = cg.zones
     return body
 
 
-def _container(container: Container, state: ContainerState | None) -> dict[str, Any]:
+def _identity(identity: Identity) -> dict[str, Any]:
+    """As sent, with the ids Azure fills in (read-only in the spec: ContainerGroupIdentity's
+    principalId and tenantId, UserAssignedIdentities' principalId and clientId)."""
+    wire: dict[str, Any] = copy.deepcopy(identity.as_sent)
+    if identity.system_assigned is not None:
+        wire["principalId"] = identity.system_assigned.principal_id
+    if identity.tenant_id is not None:
+        wire["tenantId"] = identity.tenant_id
+    if identity.user_assigned_ids:
+        wire["userAssignedIdentities"] = {
+            rid: {"principalId": ids.principal_id, "clientId": ids.client_id}
+            for rid, ids in identity.user_assigned_ids.items()
+        }
+    return wire
+
+
+def _container(
+    container: Container, state: ContainerState | None, *, init: bool = False
+) -> dict[str, Any]:
     props: dict[str, Any] = copy.deepcopy(container.as_sent)
     props["image"] = container.image
     if container.command is not None:
         props["command"] = list(container.command)
-    props["ports"] = [_port(p) for p in container.ports]
+    if not init:  # an init container has no ports (the spec's InitContainerPropertiesDefinition)
+        props["ports"] = [_port(p) for p in container.ports]
     props["environmentVariables"] = [
         {"name": e.name, "value": e.value} if e.value is not None else {"name": e.name}
         for e in container.environment_variables

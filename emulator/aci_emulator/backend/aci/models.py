@@ -135,12 +135,28 @@ class ContainerGroupSpec:
 
 
 @dataclass(frozen=True)
+class ManagedIdentityIds:
+    """What Entra ID assigns a managed identity: its service principal and application ids."""
+
+    principal_id: str
+    client_id: str
+
+
+@dataclass(frozen=True)
 class Identity:
     """The managed identities a group runs as."""
 
     type: str | None  # SystemAssigned, UserAssigned, "SystemAssigned, UserAssigned" or None
     user_assigned: tuple[str, ...]  # resource ids of the user-assigned identities
     as_sent: dict[str, Any] = field(default_factory=dict)
+    # Filled in by the service when the group is created (read-only on the wire).
+    tenant_id: str | None = None
+    system_assigned: ManagedIdentityIds | None = None
+    user_assigned_ids: dict[str, ManagedIdentityIds] = field(default_factory=dict)
+
+    @property
+    def has_system_assigned(self) -> bool:
+        return "systemassigned" in (self.type or "").replace(" ", "").lower().split(",")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import dataclasses
 import threading
 from datetime import datetime
 
-from aci_emulator.backend.aci import images, lifecycle, quota
+from aci_emulator.backend.aci import identities, images, lifecycle, quota
 from aci_emulator.backend.aci.dns import DnsLabels
 from aci_emulator.backend.aci.models import (
     Container,
@@ -152,7 +152,7 @@ class ContainerInstances:
                     location=region,
                     tags=tags,
                     spec=spec,
-                    identity=request.identity,
+                    identity=identities.assign_ids(request.identity, resource_id, sub.tenant_id),
                     zones=request.zones,
                     ip=None,
                     created=self.clock.now(),
