@@ -25,6 +25,7 @@ from aci_emulator.backend.aci.models import (
 from aci_emulator.backend.locations import REGIONS
 from aci_emulator.backend.operations import Operation
 from aci_emulator.clock import iso
+from aci_emulator.web import api_specs
 
 NS = "/providers/Microsoft.ContainerInstance"
 CG_TYPE = "Microsoft.ContainerInstance/containerGroups"
@@ -34,14 +35,30 @@ CG_TYPE = "Microsoft.ContainerInstance/containerGroups"
 View = Literal["get", "list", "create"]
 
 
-def container_group(cg: ContainerGroup, view: View) -> dict[str, Any]:
+# Returned by Azure beyond what the requested version's spec defines (recorded: every Azure CLI
+# container recording at api-version 2023-05-01 has both; its spec defines neither).
+RETURNED_BEYOND_SPEC = frozenset(
+    {"properties.provisioningTimeoutInSeconds", "properties.isCustomProvisioningTimeout"}
+)
+
+
+def container_group(cg: ContainerGroup, view: View, api_version: str | None) -> dict[str, Any]:
+    """The group as the requested api-version's spec shapes it (see api_specs)."""
+    body = _container_group(cg, view)
+    shape = api_specs.for_version(api_version)
+    if shape is None:
+        return body
+    return shape.prune(body, shape.definition("ContainerGroup"), RETURNED_BEYOND_SPEC)
+
+
+def _container_group(cg: ContainerGroup, view: View) -> dict[str, Any]:
     spec = cg.spec
     props: dict[str, Any] = copy.deepcopy(spec.as_sent)
     props["sku"] = spec.sku
     props["containers"] = [
         _container(c, cg.containers.get(c.name) if view == "get" else None) for c in spec.containers
     ]
-    props["initContainers"] = [_container(c, None, init=True) for c in spec.init_containers]
+    props["initContainers"] = [_container(c, None) for c in spec.init_containers]
     props["restartPolicy"] = spec.restart_policy
     props["osType"] = spec.os_type
     if spec.priority is not None:
@@ -93,15 +110,14 @@ def _identity(identity: Identity) -> dict[str, Any]:
     return wire
 
 
-def _container(
-    container: Container, state: ContainerState | None, *, init: bool = False
-) -> dict[str, Any]:
+def _container(container: Container, state: ContainerState | None) -> dict[str, Any]:
+    """A container or an init container (the spec leaves out what an init container lacks,
+    such as `ports`)."""
     props: dict[str, Any] = copy.deepcopy(container.as_sent)
     props["image"] = container.image
     if container.command is not None:
         props["command"] = list(container.command)
-    if not init:  # an init container has no ports (the spec's InitContainerPropertiesDefinition)
-        props["ports"] = [_port(p) for p in container.ports]
+    props["ports"] = [_port(p) for p in container.ports]
     props["environmentVariables"] = [
         {"name": e.name, "value": e.value} if e.value is not None else {"name": e.name}
         for e in container.environment_variables

@@ -62,6 +62,11 @@ def register(router: Router) -> None:
     add("GET", loc + "/operations/{operation}", operation_status)
 
 
+def _api(ctx) -> str | None:
+    """The api-version asked for: the answer takes its shape (render_aci, api_specs)."""
+    return ctx.request.args.get("api-version")
+
+
 def _async_headers(ctx, op) -> dict[str, str]:
     return {
         "Azure-AsyncOperation": f"{ctx.base_url}/subscriptions/{ctx.sub.id}{NS}/locations/"
@@ -72,7 +77,7 @@ def _async_headers(ctx, op) -> dict[str, str]:
 
 def _list_page(ctx, page: list) -> list:
     """Bring up to date and render only the page asked for (a list may hold thousands)."""
-    return [render.container_group(cg, "list") for cg in ctx.cloud.aci.advance(page)]
+    return [render.container_group(cg, "list", _api(ctx)) for cg in ctx.cloud.aci.advance(page)]
 
 
 def list_all(ctx, sub: str) -> Response:
@@ -89,27 +94,27 @@ def list_in_group(ctx, sub: str, rg: str) -> Response:
 
 def get(ctx, sub: str, rg: str, name: str) -> Response:
     cg = ctx.cloud.aci.get_container_group(ctx.sub, rg, name)
-    return json_response(render.container_group(cg, "get"))
+    return json_response(render.container_group(cg, "get", _api(ctx)))
 
 
 def create_or_update(ctx, sub: str, rg: str, name: str) -> Response:
     request = parse_container_group(name, ctx.json())
     cg, created, op = ctx.cloud.aci.create_or_update_container_group(ctx.sub, rg, name, request)
-    body = render.container_group(cg, "create")
+    body = render.container_group(cg, "create", _api(ctx))
     return json_response(body, 201 if created else 200, _async_headers(ctx, op))
 
 
 def update(ctx, sub: str, rg: str, name: str) -> Response:
     tags = parse_tags_update(ctx.json())
     cg = ctx.cloud.aci.update_container_group_tags(ctx.sub, rg, name, tags)
-    return json_response(render.container_group(cg, "get"))
+    return json_response(render.container_group(cg, "get", _api(ctx)))
 
 
 def delete(ctx, sub: str, rg: str, name: str) -> Response:
     cg = ctx.cloud.aci.delete_container_group(ctx.sub, rg, name)
     if cg is None:
         return empty_response(204)
-    return json_response(render.container_group(cg, "get"))
+    return json_response(render.container_group(cg, "get", _api(ctx)))
 
 
 def restart(ctx, sub: str, rg: str, name: str) -> Response:
