@@ -47,12 +47,16 @@ RETURNED_BEYOND_SPEC: dict[str, frozenset[str]] = {
 
 def container_group(cg: ContainerGroup, view: View, api_version: str | None) -> dict[str, Any]:
     """The group as the requested api-version's spec shapes it (see api_specs)."""
-    body = _container_group(cg, view)
+    return _shaped(_container_group(cg, view), "ContainerGroup", api_version)
+
+
+def _shaped(body: Any, definition: str, api_version: str | None) -> Any:
+    """The body as the requested version's spec defines `definition` (see api_specs)."""
     shape = api_specs.for_version(api_version)
-    if shape is None:
+    if shape is None or definition not in shape.definitions:
         return body
     beyond = RETURNED_BEYOND_SPEC.get(shape.version, frozenset())
-    return shape.prune(body, shape.definition("ContainerGroup"), beyond)
+    return shape.prune(body, shape.definition(definition), beyond)
 
 
 def _container_group(cg: ContainerGroup, view: View) -> dict[str, Any]:
@@ -244,17 +248,19 @@ def container_operation(op: Operation) -> dict[str, Any]:
     return body
 
 
-def logs(lines: list[tuple[datetime, str]], *, timestamps: bool) -> dict[str, Any]:
+def logs(
+    lines: list[tuple[datetime, str]], *, timestamps: bool, api_version: str | None
+) -> dict[str, Any]:
     """A container's log: its lines, each after its moment when asked; null when empty."""
     text = "".join(
         (f"{iso(moment)[:-1]}0000Z {line}\n" if timestamps else f"{line}\n")
         for moment, line in lines
     )
-    return {"content": text or None}
+    return _shaped({"content": text or None}, "Logs", api_version)
 
 
 def usages(
-    sub_id: str, location: str, used: dict[str, float], quota_cores: float
+    sub_id: str, location: str, used: dict[str, float], quota_cores: float, api_version: str | None
 ) -> dict[str, Any]:
     limits = {
         "ContainerGroups": (100, "Container Groups"),
@@ -270,10 +276,10 @@ def usages(
         }
         for key, (limit, label) in limits.items()
     ]
-    return {"value": value}
+    return _shaped({"value": value}, "UsageListResult", api_version)
 
 
-def capabilities(location: str) -> dict[str, Any]:
+def capabilities(location: str, api_version: str | None) -> dict[str, Any]:
     value = [
         {
             "resourceType": "containerGroups",
@@ -286,16 +292,16 @@ def capabilities(location: str) -> dict[str, Any]:
         for os_type in ("Linux", "Windows")
         for ip_type in ("Public", "Private")
     ]
-    return {"value": value}
+    return _shaped({"value": value}, "CapabilitiesListResult", api_version)
 
 
-def cached_images() -> dict[str, Any]:
+def cached_images(api_version: str | None) -> dict[str, Any]:
     value = [
         {"osType": "Windows", "image": "mcr.microsoft.com/windows/servercore:ltsc2022"},
         {"osType": "Windows", "image": "mcr.microsoft.com/windows/nanoserver:ltsc2022"},
         {"osType": "Linux", "image": "mcr.microsoft.com/azuredocs/aci-helloworld:latest"},
     ]
-    return {"value": value}
+    return _shaped({"value": value}, "CachedImagesListResult", api_version)
 
 
 OPERATIONS = [
@@ -370,7 +376,7 @@ OPERATIONS = [
 ]
 
 
-def operations_list() -> dict[str, Any]:
+def operations_list(api_version: str | None) -> dict[str, Any]:
     """What Microsoft.ContainerInstance/operations lists: the provider's actions."""
     value = [
         {
@@ -385,4 +391,4 @@ def operations_list() -> dict[str, Any]:
         }
         for name, resource, operation, description in OPERATIONS
     ]
-    return {"value": value}
+    return _shaped({"value": value}, "OperationListResult", api_version)

@@ -146,7 +146,7 @@ def logs(ctx, sub: str, rg: str, name: str, container: str) -> Response:
             ) from err
         lines = lines[-count:] if count > 0 else []
     with_time = ctx.request.args.get("timestamps", "false").lower() == "true"
-    return json_response(render.logs(lines, timestamps=with_time))
+    return json_response(render.logs(lines, timestamps=with_time, api_version=_api(ctx)))
 
 
 def exec_command(ctx, sub: str, rg: str, name: str, container: str) -> Response:
@@ -176,16 +176,16 @@ def _location(location: str) -> str:
 def usages(ctx, sub: str, location: str) -> Response:
     region = _location(location)
     used = ctx.cloud.aci.usage(ctx.sub, region)
-    return json_response(render.usages(ctx.sub.id, region, used, ctx.config.quota_cores))
+    return json_response(render.usages(ctx.sub.id, region, used, ctx.config.quota_cores, _api(ctx)))
 
 
 def capabilities(ctx, sub: str, location: str) -> Response:
-    return json_response(render.capabilities(_location(location)))
+    return json_response(render.capabilities(_location(location), _api(ctx)))
 
 
 def cached_images(ctx, sub: str, location: str) -> Response:
     _location(location)
-    return json_response(render.cached_images())
+    return json_response(render.cached_images(_api(ctx)))
 
 
 def operation_status(ctx, sub: str, location: str, operation: str) -> Response:
@@ -196,4 +196,4 @@ def operation_status(ctx, sub: str, location: str, operation: str) -> Response:
 
 
 def list_operations(ctx) -> Response:
-    return json_response(render.operations_list())
+    return json_response(render.operations_list(_api(ctx)))
