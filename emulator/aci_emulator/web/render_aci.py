@@ -295,6 +295,11 @@ def capabilities(location: str, api_version: str | None) -> dict[str, Any]:
     return _shaped({"value": value}, "CapabilitiesListResult", api_version)
 
 
+def outbound_endpoints() -> list[str]:
+    """A container group's network dependencies: "always an empty list" (the REST spec)."""
+    return []
+
+
 def cached_images(api_version: str | None) -> dict[str, Any]:
     value = [
         {"osType": "Windows", "image": "mcr.microsoft.com/windows/servercore:ltsc2022"},

@@ -113,6 +113,10 @@ def provider(sub_id: str, namespace: str, state: str) -> dict[str, Any]:
     }
 
 
+def providers(each: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"value": each}
+
+
 def resource_group(rg: ResourceGroup) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": rg.resource_id,

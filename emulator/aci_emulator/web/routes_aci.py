@@ -161,7 +161,7 @@ def attach(ctx, sub: str, rg: str, name: str, container: str) -> Response:
 
 def outbound_endpoints(ctx, sub: str, rg: str, name: str) -> Response:
     ctx.cloud.aci.get_container_group(ctx.sub, rg, name)
-    return json_response([])
+    return json_response(render.outbound_endpoints())
 
 
 def _location(location: str) -> str:

@@ -82,7 +82,9 @@ def _provider(ctx, namespace: str) -> dict:
 
 
 def list_providers(ctx, sub: str) -> Response:
-    return json_response({"value": [_provider(ctx, ns) for ns in (ACI, "Microsoft.Resources")]})
+    return json_response(
+        render.providers([_provider(ctx, ns) for ns in (ACI, "Microsoft.Resources")])
+    )
 
 
 def get_provider(ctx, sub: str, namespace: str) -> Response:
