@@ -4,8 +4,8 @@ The shapes follow the REST spec of Microsoft.ContainerInstance (Azure/azure-rest
 specification/containerinstance/resource-manager/Microsoft.ContainerInstance/stable/2023-05-01/
 containerInstance.json, plus the fields the CLI's 2024-05-01-preview sends) and of
 Microsoft.Resources resource groups. A property the spec
-does not know is kept as sent (the service's deserializer ignores it; JSON depth and body size
-bound it), but a known property must have its spec's type: strings where strings belong,
+does not know passes unchecked (the service's deserializer ignores it, and answers never return
+it: web/api_specs.py; JSON depth and body size bound it), but a known property must have its spec's type: strings where strings belong,
 finite numbers, integers, booleans, objects and arrays. So the rules in validation.py, the
 store and the renderer never meet a value of the wrong type.
 """

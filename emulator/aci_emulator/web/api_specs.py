@@ -1,0 +1,114 @@
+"""The REST spec of each Microsoft.ContainerInstance api-version, and answers shaped by it.
+
+The spec files are vendored unchanged in aci_emulator/specs/<api-version>.json (their origin in
+specs/SOURCES). An answer holds a property only where the requested version's schema defines it:
+the spec is the list, version by version. A version whose file is not vendored is answered by
+the newest vendored spec older than it, or else the oldest one (our reading: the nearest known
+shape; specs/SOURCES lists what is vendored).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+Schema = dict[str, Any]
+
+
+@functools.cache
+def vendored_versions() -> tuple[str, ...]:
+    """The api-versions whose spec is vendored, oldest first (their names sort by date)."""
+    folder = resources.files("aci_emulator") / "specs"
+    return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json")))
+
+
+def spec_version(api_version: str | None) -> str | None:
+    """The vendored spec that shapes the answers to this api-version (None: none vendored)."""
+    known = vendored_versions()
+    if not known:
+        return None
+    if api_version in known:
+        return api_version
+    older = [v for v in known if api_version is not None and v < api_version]
+    return older[-1] if older else known[0]
+
+
+@functools.cache
+def _definitions(version: str) -> dict[str, Schema]:
+    path = resources.files("aci_emulator") / "specs" / f"{version}.json"
+    return json.loads(path.read_text(encoding="utf-8"))["definitions"]
+
+
+class Spec:
+    """One version's schema, read as a client reads an answer: which properties exist."""
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        self.definitions = _definitions(version)
+
+    def definition(self, name: str) -> Schema:
+        return self.definitions[name]
+
+    def _resolve(self, node: Schema) -> Schema:
+        """The node with its $ref followed and its allOf parts merged into one object schema."""
+        while "$ref" in node:
+            node = {**self.definitions[node["$ref"].rsplit("/", 1)[-1]], **_without(node, "$ref")}
+        if "allOf" not in node:
+            return node
+        merged: Schema = {"properties": {}}
+        for part in [*node["allOf"], _without(node, "allOf")]:
+            resolved = self._resolve(part)
+            merged["properties"].update(resolved.get("properties") or {})
+            for key in ("additionalProperties", "items", "type"):
+                if key in resolved:
+                    merged[key] = resolved[key]
+        return merged
+
+    def prune(self, value: Any, node: Schema, keep: frozenset[str] = frozenset()) -> Any:
+        """The value without the object properties the schema does not define.
+
+        Objects that declare no properties (maps, free-form settings) are kept whole, their
+        values shaped by `additionalProperties`. `keep` names dotted paths kept even so.
+        """
+        return self._prune(value, node, keep, "")
+
+    def _prune(self, value: Any, node: Schema, keep: frozenset[str], path: str) -> Any:
+        node = self._resolve(node)
+        if isinstance(value, list):
+            item = node.get("items")
+            return [self._prune(v, item, keep, path) if item else v for v in value]
+        if not isinstance(value, dict):
+            return value
+        properties = node.get("properties")
+        extra = node.get("additionalProperties")
+        if not properties:
+            if isinstance(extra, dict):
+                return {k: self._prune(v, extra, keep, path) for k, v in value.items()}
+            return value
+        # Azure reads property names whatever their casing: a name is defined in any casing.
+        by_lower = {name.lower(): schema for name, schema in properties.items()}
+        pruned = {}
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else key
+            schema = by_lower.get(key.lower()) if isinstance(key, str) else None
+            if schema is not None:
+                pruned[key] = self._prune(item, schema, keep, inner)
+            elif inner in keep:
+                pruned[key] = item
+        return pruned
+
+
+def _without(node: Schema, key: str) -> Schema:
+    return {k: v for k, v in node.items() if k != key}
+
+
+def for_version(api_version: str | None) -> Spec | None:
+    version = spec_version(api_version)
+    return _spec(version) if version else None
+
+
+@functools.cache
+def _spec(version: str) -> Spec:
+    return Spec(version)
