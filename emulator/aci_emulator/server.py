@@ -49,7 +49,8 @@ class Emulator:
 
     def __init__(self, config: EmulatorConfig | None = None, limits: Limits | None = None) -> None:
         self.config = config or EmulatorConfig()
-        self.limits = limits or Limits()  # timeouts and bounds of the HTTPS server
+        if limits is not None:  # the server's timeouts and bounds; also EmulatorConfig(limits=…)
+            self.config = replace(self.config, limits=limits)
         self.faults = FaultInjector()
         self._new_state()
         self._app: ArmApplication | None = None
@@ -95,9 +96,16 @@ class Emulator:
         log.debug("emulator serving on %s", endpoint)
         return self.info
 
+    @property
+    def limits(self) -> Limits:
+        """What one client may send or hold (see aci_emulator.config.Limits)."""
+        return self.config.limits
+
     def stop(self) -> None:
         if self._server is None:
             return
+        if self._app is not None:
+            self._app.stopping.set()  # an injected latency ends now, not in up to 300 s
         self._server.stop()
         self._server = None
         if self._tmpdir is not None:
@@ -132,7 +140,8 @@ class Emulator:
             ]
             if changed:
                 raise ValueError(f"Cannot change {', '.join(changed)} of a running emulator.")
-            self.config = config
+            # The server's limits were set when it started and stay as they are.
+            self.config = replace(config, limits=self.config.limits)
             if self.info is not None:
                 self.info = replace(self.info, subscription_id=config.subscription_id)
         self.faults.clear()
