@@ -74,11 +74,16 @@ class Emulator:
         hosts = ("127.0.0.1", "localhost", "::1")
         if self.config.host not in hosts:
             hosts = (*hosts, self.config.host)
-        tls = make_server_tls(self._tmpdir, hosts)
-        self._app = ArmApplication(self.cloud, self.identity, self.config, self.faults)
-        self._server = self.server_class(
-            self.config.host, self.config.port, self._app, tls.context, self.limits
-        )
+        try:
+            tls = make_server_tls(self._tmpdir, hosts)
+            self._app = ArmApplication(self.cloud, self.identity, self.config, self.faults)
+            self._server = self.server_class(
+                self.config.host, self.config.port, self._app, tls.context, self.limits
+            )
+        except BaseException:  # a busy port, above all: nothing is left behind
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = self._app = None
+            raise
         host = self.config.host if self.config.host not in ("0.0.0.0", "::") else "127.0.0.1"
         host = f"[{host}]" if ":" in host else host
         endpoint = f"https://{host}:{self._server.port}"
