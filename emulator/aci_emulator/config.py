@@ -28,13 +28,13 @@ class Limits:
     body_seconds: float = 30.0  # from the end of the head to the end of the body
     max_body_bytes: int = 4 * 1024 * 1024  # ARM's 4 MB: 413 RequestContentTooLarge
     max_header_bytes: int = 16 * 1024  # the request line and headers together
-    max_header_count: int = 100
+    max_header_count: int = 100  # headers in one request
     max_url_bytes: int = 8 * 1024  # path and query string
     max_form_fields: int = 100  # an urlencoded body (the token endpoint's form)
     max_form_field_bytes: int = 64 * 1024  # one field's name or value, encoded
     workers: int = 16  # requests the application handles at once; more wait their turn
     max_connections: int = 0  # open at once; 0: from the process's file-descriptor limit
-    backlog: int = 1024
+    backlog: int = 1024  # connections the system queues before the server accepts them
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
