@@ -124,6 +124,7 @@ class Emulator:
         "client_id",
         "client_secret",
         "token_lifetime_seconds",
+        "limits",  # the server's bounds are set as it starts
     )
 
     def _new_state(self) -> None:
@@ -145,8 +146,7 @@ class Emulator:
             ]
             if changed:
                 raise ValueError(f"Cannot change {', '.join(changed)} of a running emulator.")
-            # The server's limits were set when it started and stay as they are.
-            self.config = replace(config, limits=self.config.limits)
+            self.config = config
             if self.info is not None:
                 self.info = replace(self.info, subscription_id=config.subscription_id)
         self.faults.clear()
