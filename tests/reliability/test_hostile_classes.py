@@ -20,6 +20,10 @@ from aci_emulator.config import Limits
 
 TESTS = Path(__file__).resolve().parents[1]
 
+# Requests generated with Hypothesis: URL length, header count, body size, chunking.
+GENERATED = (
+    "reliability/test_door.py::test_any_request_is_answered_by_the_first_bound_it_breaks_or_served"
+)
 # (class of hostile client, the Limits fields or mechanism that bound it, what it gets, tests)
 CLASSES = [
     (
@@ -62,19 +66,20 @@ CLASSES = [
             "reliability/test_door.py::test_a_200_mb_token_body_is_413_before_it_is_read",
             "reliability/test_door.py::test_a_chunked_token_body_past_the_limit_is_413",
             "reliability/test_hostile_bodies.py::test_a_chunked_20_mb_body_is_refused",
+            GENERATED,
         ],
     ),
     (
         "a URL over the limit",
         ["max_url_bytes"],
         "414 `RequestUrlTooLong`",
-        ["reliability/test_door.py::test_a_url_past_the_limit_is_414"],
+        ["reliability/test_door.py::test_a_url_past_the_limit_is_414", GENERATED],
     ),
     (
         "too many headers, or headers too long",
         ["max_header_count", "max_header_bytes"],
         "431",
-        ["reliability/test_door.py::test_headers_past_the_limits_are_431"],
+        ["reliability/test_door.py::test_headers_past_the_limits_are_431", GENERATED],
     ),
     (
         "a form with too many fields or a field too long (generated forms included)",
