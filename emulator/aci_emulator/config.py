@@ -27,6 +27,10 @@ class Limits:
     read_seconds: float = 30.0  # one read while a request is being received
     body_seconds: float = 30.0  # from the end of the head to the end of the body
     max_body_bytes: int = 4 * 1024 * 1024  # ARM's 4 MB: 413 RequestContentTooLarge
+    # Memory for bodies held at once, all clients together (503 past it); the first
+    # `free_body_bytes` of each body are not counted, so small requests are never refused.
+    max_buffered_bytes: int = 64 * 1024 * 1024  # bodies held at once beyond their free part
+    free_body_bytes: int = 64 * 1024  # of each body, not counted in max_buffered_bytes
     max_header_bytes: int = 16 * 1024  # the request line and headers together
     max_header_count: int = 100  # headers in one request
     max_url_bytes: int = 8 * 1024  # path and query string

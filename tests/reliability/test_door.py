@@ -516,3 +516,35 @@ def test_any_request_is_answered_by_the_first_bound_it_breaks_or_served(
             "RequestHeaderFieldsTooLarge",
             "RequestContentTooLarge",
         )
+
+
+# -- memory for bodies, all clients together -----------------------------------------------------
+def test_large_bodies_held_at_once_are_bounded_and_small_requests_still_pass():
+    limits = Limits(max_buffered_bytes=1_000_000, free_body_bytes=64 * 1024, body_seconds=2)
+    large = 600_000  # two of them, less their free parts, exceed the budget; one does not
+    with Emulator(EmulatorConfig(), limits) as emu, ExitStack() as stack:
+        bearer = raw_token(emu.info, GUARD)
+        holders = []
+        for name in ("first", "second"):  # all but the last byte: held unfinished
+            sock = stack.enter_context(tls_socket(emu))
+            sock.sendall(group_put_head(emu, bearer, name, large) + b" " * (large - 1))
+            holders.append(sock)
+        small = arm(emu, "PUT", "/resourcegroups/small", bearer, json={"location": "eastus"})
+        answers = sorted((read_answer(sock) for sock in holders), key=lambda a: a[0])
+        after = arm(
+            emu, "PUT", "/resourcegroups/after", bearer, data=b'{"location": "eastus"}'.ljust(large)
+        )
+
+    (timed_out, _), (busy, refused) = answers
+    assert (timed_out, busy) == (408, 503)
+    assert refused["error"]["code"] == "ServerBusy"
+    assert small.status_code == 201, small.text
+    assert after.status_code == 201, after.text
+    REPORT.hostile_client(
+        "two clients holding 600 kB bodies unfinished, with 1 MB for large bodies at once "
+        "(64 MB by default), then a small request",
+        "503 `ServerBusy` with Retry-After for the body past the budget; the small request "
+        "served; once the held body ends (408), large bodies are accepted again",
+        f"{busy} `ServerBusy`; small PUT {small.status_code}; held body {timed_out}; next "
+        f"large PUT {after.status_code}",
+    )

@@ -70,6 +70,15 @@ CLASSES = [
         ],
     ),
     (
+        "many large bodies at once, held unfinished",
+        ["max_buffered_bytes", "free_body_bytes"],
+        "503 `ServerBusy` with Retry-After past the shared budget; small requests still served",
+        [
+            "reliability/test_door.py::"
+            "test_large_bodies_held_at_once_are_bounded_and_small_requests_still_pass"
+        ],
+    ),
+    (
         "a URL over the limit",
         ["max_url_bytes"],
         "414 `RequestUrlTooLong`",

@@ -55,12 +55,13 @@ class Refusal:
     message: str
     close: bool = False  # the body will not be read to its end: the connection cannot be reused
     unread: bool = False  # the rest of the body is to be read and discarded (see drain)
+    retry_after: int | None = None
 
     def body(self, path: str) -> bytes:
         if "/oauth2/" in path:  # the token endpoint answers in Entra ID's envelope
             now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
             envelope: dict[str, Any] = {
-                "error": "invalid_request",
+                "error": "temporarily_unavailable" if self.status == 503 else "invalid_request",
                 "error_description": f"AADSTS9002313: {self.message}",
                 "error_codes": [9002313],
                 "timestamp": now,
@@ -87,23 +88,32 @@ class Door:
         self.connections = connections
         self.socket_key = socket_key
         self.pool = ThreadPoolExecutor(limits.workers, thread_name_prefix="aci-emulator-worker")
+        self.buffered = 0  # bytes of bodies held, beyond each one's free part (the loop's alone)
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
             return  # no lifespan events: hypercorn carries on without them
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.limits.body_seconds
+        held = [0]
         try:
-            refusal = self.check_head(scope)
-            body = b""
-            if refusal is None:
-                body, refusal = await self.read_body(scope, receive, deadline)
-            if refusal is None:
-                refusal = self.check_form(scope, body)
-            if refusal is not None:
-                await self.refuse(scope, send, refusal, receive, deadline)
-                return
+            await self.handle(scope, receive, send, deadline, held)
         except _Disconnected:
+            return
+        finally:
+            self.release(held)
+
+    async def handle(
+        self, scope: dict, receive: Callable, send: Callable, deadline: float, held: list[int]
+    ) -> None:
+        refusal = self.check_head(scope)
+        body = b""
+        if refusal is None:
+            body, refusal = await self.read_body(scope, receive, deadline, held)
+        if refusal is None:
+            refusal = self.check_form(scope, body)
+        if refusal is not None:
+            await self.refuse(scope, send, refusal, receive, deadline)
             return
         key = client_key(scope)
         self.connections.busy(key)
@@ -149,15 +159,19 @@ class Door:
 
     # -- the body --------------------------------------------------------------------------------
     async def read_body(
-        self, scope: dict, receive: Callable, deadline: float
+        self, scope: dict, receive: Callable, deadline: float, held: list[int]
     ) -> tuple[bytes, Refusal | None]:
+        """The whole body, or a refusal; `held[0]` counts the bytes it holds of the shared
+        budget (`max_buffered_bytes`), which the caller gives back when the request ends."""
+        limits = self.limits
         chunks: list[bytes] = []
         size = 0
         more = True
         while more:
             message = await _next(receive, deadline)
             if message is None:
-                seconds = self.limits.body_seconds
+                self.release(held)
+                seconds = limits.body_seconds
                 return b"", Refusal(
                     408,
                     "RequestTimeout",
@@ -167,10 +181,29 @@ class Door:
             chunk = message.get("body", b"")
             size += len(chunk)
             more = message.get("more_body", False)
-            if size > self.limits.max_body_bytes:
-                return b"", too_large(self.limits, unread=more)
+            if size > limits.max_body_bytes:
+                self.release(held)
+                return b"", too_large(limits, unread=more)
+            counted = max(0, size - limits.free_body_bytes) - held[0]
+            if counted and self.buffered + counted > limits.max_buffered_bytes:
+                self.release(held)
+                return b"", Refusal(
+                    503,
+                    "ServerBusy",
+                    "The server is holding too many large request bodies at once. Please try "
+                    "again after '1' seconds.",
+                    unread=more,
+                    retry_after=1,
+                )
+            self.buffered += counted
+            held[0] += counted
             chunks.append(chunk)
         return b"".join(chunks), None
+
+    def release(self, held: list[int]) -> None:
+        """Give back what a request held of the shared budget for bodies."""
+        self.buffered -= held[0]
+        held[0] = 0
 
     def check_form(self, scope: dict, body: bytes) -> Refusal | None:
         kind = (header(scope, b"content-type") or "").split(";", 1)[0].strip().lower()
@@ -204,6 +237,8 @@ class Door:
         ]
         if refusal.close:
             headers.append((b"connection", b"close"))
+        if refusal.retry_after is not None:
+            headers.append((b"retry-after", str(refusal.retry_after).encode()))
         log.debug("%s %s refused: %s", scope["method"], scope["path"], refusal.code)
         await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
         # The answer ends only after the drain: the HTTP layer closes the connection when an
