@@ -548,3 +548,45 @@ def test_large_bodies_held_at_once_are_bounded_and_small_requests_still_pass():
         f"{busy} `ServerBusy`; small PUT {small.status_code}; held body {timed_out}; next "
         f"large PUT {after.status_code}",
     )
+
+
+IN_PROCESS_EXIT = """
+import sys, threading, requests
+from aci_emulator import Emulator, EmulatorConfig
+emu = Emulator(EmulatorConfig()); emu.start(); info = emu.info
+token = requests.post(f"{info.authority_host}/{info.tenant_id}/oauth2/v2.0/token", data={
+    "grant_type": "client_credentials", "client_id": info.client_id,
+    "client_secret": info.client_secret, "scope": "https://management.azure.com/.default"},
+    verify=info.ca_bundle, timeout=30).json()["access_token"]
+fault = emu.faults.inject("latency", seconds=300, path="/resourcegroups")
+def held():
+    try:
+        requests.get(f"{info.arm_endpoint}/subscriptions/{info.subscription_id}/resourcegroups",
+            params={"api-version": "2021-04-01"}, headers={"Authorization": f"Bearer {token}"},
+            verify=info.ca_bundle, timeout=30)
+    except requests.ConnectionError:
+        print("held request closed")
+client = threading.Thread(target=held)
+client.start()
+while fault.fired == 0:
+    threading.Event().wait(0.01)
+emu.stop()
+client.join()
+"""
+
+
+def test_a_process_with_a_300_s_latency_in_flight_exits_at_stop_without_a_warning():
+    import subprocess
+    import sys
+
+    # A notebook kernel's end: the interpreter exits once stop() has returned.
+    run = subprocess.run(
+        [sys.executable, "-W", "default", "-c", IN_PROCESS_EXIT],
+        capture_output=True,
+        text=True,
+        timeout=60,  # far less than the fault's 300 s
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "held request closed\n"
+    assert run.stderr == ""  # no never-awaited coroutine

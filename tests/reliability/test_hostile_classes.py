@@ -154,6 +154,8 @@ CLASSES = [
         "stop returns at once; the process exits with no warning",
         [
             "reliability/test_door.py::test_stop_does_not_wait_for_a_300_s_latency_fault",
+            "reliability/test_door.py::"
+            "test_a_process_with_a_300_s_latency_in_flight_exits_at_stop_without_a_warning",
             "emulator/test_server_cli.py::test_sigterm_does_not_wait_for_an_injected_300_s_latency",
         ],
     ),
