@@ -318,7 +318,9 @@ def test_sigterm_does_not_wait_for_an_injected_300_s_latency(tmp_path):
         client = threading.Thread(target=held, daemon=True)
         client.start()
         faults = f"{info['arm_endpoint']}/_emulator/faults"
+        guard = time.monotonic() + 30  # against a hang, not a timing assertion
         while requests.get(faults, **common).json()["value"]:  # fired (once): held now
+            assert time.monotonic() < guard and client.is_alive(), outcome
             time.sleep(0.05)
         process.send_signal(signal.SIGTERM)
         stdout, stderr = process.communicate(timeout=30)  # far less than the fault's 300 s

@@ -153,7 +153,9 @@ def test_clients_trickling_bodies_hold_no_worker():
         ]
         for trickler in tricklers:
             trickler.start()
-        while any(t.sent < 2 for t in tricklers):  # every head and a byte or two are in
+        guard = time.monotonic() + GUARD  # against a hang, not a timing assertion
+        while any(t.sent < 2 and t.failed is None for t in tricklers):  # heads and a byte in
+            assert time.monotonic() < guard, [t.failed for t in tricklers]
             time.sleep(0.05)
 
         seconds = another_client_is_served(emu)
@@ -421,7 +423,9 @@ def test_stop_does_not_wait_for_a_300_s_latency_fault():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         client.start()
+        guard = time.monotonic() + GUARD  # against a hang, not a timing assertion
         while fault.fired == 0:
+            assert time.monotonic() < guard and client.is_alive(), outcome
             time.sleep(0.01)
         start = time.monotonic()
         emu.stop()
