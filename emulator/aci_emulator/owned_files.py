@@ -36,6 +36,10 @@ class OwnedFile:
 
     def check(self, is_stale: Callable[[str], bool]) -> None:
         """FileRefused if the path holds something not to be replaced (before anything starts)."""
+        if not self.path.parent.is_dir():
+            raise FileRefused(
+                f"{self.option} {self.path}: the folder {self.path.parent} does not exist."
+            )
         try:
             found = os.lstat(self.path)
         except FileNotFoundError:
@@ -56,6 +60,14 @@ class OwnedFile:
     def write(self, text: str, mode: int, is_stale: Callable[[str], bool]) -> None:
         """Create the file with `text`; a stale file of ours is replaced, anything else refused."""
         self.check(is_stale)
+        try:
+            self._write(text, mode)
+        except OSError as err:  # a folder that is missing or not writable, a full disk
+            raise FileRefused(
+                f"{self.option} {self.path} cannot be written: {err.strerror or err}."
+            ) from err
+
+    def _write(self, text: str, mode: int) -> None:
         folder = self.path.parent
         temporary = folder / f".{self.path.name}.{secrets.token_hex(6)}.tmp"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
@@ -76,6 +88,8 @@ class OwnedFile:
                         f"{self.option} {self.path} appeared while the server started; "
                         "it was left as it is. Name another file."
                     ) from err
+                except OSError:  # a file system without hard links: create the name itself
+                    written = self._create(text, mode, flags)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
@@ -93,6 +107,20 @@ class OwnedFile:
             if same and self._text() == self._text_written:
                 os.unlink(self.path)
         self._identity = None
+
+    def _create(self, text: str, mode: int, flags: int) -> os.stat_result:
+        try:
+            descriptor = os.open(self.path, flags, mode)
+        except FileExistsError as err:
+            raise FileRefused(
+                f"{self.option} {self.path} appeared while the server started; "
+                "it was left as it is. Name another file."
+            ) from err
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
+            handle.write(text)
+            return os.fstat(handle.fileno())
 
     @staticmethod
     def _own(found: os.stat_result) -> bool:

@@ -333,3 +333,12 @@ def test_sigterm_does_not_wait_for_an_injected_300_s_latency(tmp_path):
     assert stderr == ""  # no never-awaited coroutine, no traceback
     assert "emulator stopped" in stdout
     assert isinstance(outcome[0], requests.ConnectionError), outcome
+
+
+@pytest.mark.parametrize("option", ["--info-file", "--env-file"])
+def test_a_missing_folder_is_one_line_before_anything_starts(tmp_path, option):
+    path = tmp_path / "missing" / "file"
+
+    message = refused(tmp_path, option, str(path))
+
+    assert f"{option} {path}: the folder {path.parent} does not exist." in message
