@@ -192,9 +192,10 @@ def test_clients_trickling_bodies_hold_no_worker():
     REPORT.hostile_client(
         f"{clients} clients sending a token request's body one byte every 2 s "
         f"({WORKERS} workers), then another client",
-        "another client (the SDK) gets a token, puts and lists resource groups; the trickling bodies wait on the event "
-        "loop, not in workers",
-        f"SDK token, PUT and list in {seconds * 1000:.0f} ms while all {clients} bodies were incomplete",
+        "another client (the SDK) gets a token, puts and lists resource groups; the trickling "
+        "bodies wait on the event loop, not in workers",
+        f"SDK token, PUT and list in {seconds * 1000:.0f} ms while all {clients} bodies were "
+        "incomplete",
     )
 
 

@@ -43,7 +43,8 @@ CLASSES = [
         ["idle_seconds", "read_seconds"],
         "closed without an answer",
         [
-            "reliability/test_connections.py::test_a_client_that_trickles_its_headers_is_disconnected"
+            "reliability/test_connections.py::"
+            "test_a_client_that_trickles_its_headers_is_disconnected"
         ],
     ),
     (
@@ -120,7 +121,8 @@ CLASSES = [
         "a new client is still served",
         [
             "reliability/test_connections.py::test_many_silent_clients_do_not_delay_another",
-            "reliability/test_connections.py::test_past_the_connection_budget_the_oldest_silent_client_makes_room",
+            "reliability/test_connections.py::"
+            "test_past_the_connection_budget_the_oldest_silent_client_makes_room",
         ],
     ),
     (
@@ -128,7 +130,8 @@ CLASSES = [
         ["max_connections"],
         "the longest-idle connection is closed; the new client is served",
         [
-            "reliability/test_door.py::test_a_full_budget_of_keep_alive_clients_evicts_the_longest_idle"
+            "reliability/test_door.py::"
+            "test_a_full_budget_of_keep_alive_clients_evicts_the_longest_idle"
         ],
     ),
     (
@@ -136,7 +139,8 @@ CLASSES = [
         ["TLS"],
         "closed",
         [
-            "reliability/test_connections.py::test_plain_http_on_the_tls_port_is_closed_and_the_server_goes_on"
+            "reliability/test_connections.py::"
+            "test_plain_http_on_the_tls_port_is_closed_and_the_server_goes_on"
         ],
     ),
     (
@@ -144,7 +148,8 @@ CLASSES = [
         ["ARM's JSON bounds (aci_emulator.web.body)"],
         "400 `InvalidRequestContent`, never 500",
         [
-            "reliability/test_hostile_bodies.py::test_a_hostile_body_is_refused_and_nothing_is_stored",
+            "reliability/test_hostile_bodies.py::"
+            "test_a_hostile_body_is_refused_and_nothing_is_stored",
             "reliability/test_hostile_bodies.py::test_values_of_any_type_anywhere_never_answer_500",
         ],
     ),
