@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from werkzeug import Response
 
 from aci_emulator.identity import TokenRequestError
-from aci_emulator.web.forms import URLENCODED, parse_form
+from aci_emulator.web.forms import URLENCODED, FormError, parse_form
 from aci_emulator.web.responses import json_response
 from aci_emulator.web.routing import Router
 
@@ -62,10 +62,13 @@ def _form(ctx) -> dict[str, str]:
 
 
 def token(ctx, tenant: str) -> Response:
-    form = _form(ctx)
-    client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
     basic = ctx.request.headers.get("Authorization", "")
     try:
+        try:
+            form = _form(ctx)
+        except FormError as err:  # the door refuses these first; the application alone too
+            raise TokenRequestError(400, "invalid_request", 9002313, str(err)) from err
+        client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
         if basic.lower().startswith("basic "):
             client_id, secret = _basic_credentials(basic[6:])
         if not form.get("grant_type"):
