@@ -618,3 +618,64 @@ def test_a_process_with_a_300_s_latency_in_flight_exits_at_stop_without_a_warnin
     assert run.returncode == 0, run.stderr
     assert run.stdout == "held request closed\n"
     assert run.stderr == ""  # no never-awaited coroutine
+
+
+# -- the eviction rule, generated ----------------------------------------------------------------
+def _closed_by_server(peer: socket.socket) -> bool:
+    peer.setblocking(False)
+    try:
+        return peer.recv(1) == b""
+    except BlockingIOError:
+        return False
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    limit=st.integers(min_value=1, max_value=6),
+    steps=st.lists(
+        st.tuples(st.sampled_from(["open", "request", "answer"]), st.integers(0, 99)),
+        max_size=40,
+    ),
+)
+def test_the_budget_evicts_the_longest_idle_and_never_one_being_answered(limit, steps):
+    """Connections opened, given a request, answered in any order: past the budget, those
+    evicted are exactly the least recently active of the connections not being answered."""
+    from aci_emulator.web.serving import Connections
+
+    budget = Connections(limit)
+    pairs: dict[tuple, tuple[socket.socket, socket.socket]] = {}
+    by_activity: list[tuple] = []  # least recently active first: the model of the rule
+    busy: set[tuple] = set()
+    ports = iter(range(1, 10_000))
+    try:
+        for action, pick in steps:
+            if action == "open":
+                key = ("127.0.0.1", next(ports))
+                server_end, client_end = socket.socketpair()
+                pairs[key] = (server_end, client_end)
+                by_activity.append(key)
+                over = len(by_activity) - limit
+                expected = [k for k in by_activity if k not in busy][: max(over, 0)]
+
+                budget.add(server_end, key)
+
+                evicted = [k for k, (_, client) in pairs.items() if _closed_by_server(client)]
+                assert sorted(evicted) == sorted(expected)
+                for victim in evicted:  # what the event loop does with a shut-down connection
+                    for end in pairs.pop(victim):
+                        end.close()
+                    by_activity.remove(victim)
+            elif action == "request" and by_activity:
+                key = by_activity[pick % len(by_activity)]
+                budget.busy(key)
+                busy.add(key)
+            elif action == "answer" and busy:
+                key = sorted(busy)[pick % len(busy)]
+                budget.idle(key)
+                busy.discard(key)
+                by_activity.remove(key)
+                by_activity.append(key)
+    finally:
+        for server_end, client_end in pairs.values():
+            server_end.close()
+            client_end.close()
