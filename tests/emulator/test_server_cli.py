@@ -342,3 +342,16 @@ def test_a_missing_folder_is_one_line_before_anything_starts(tmp_path, option):
     message = refused(tmp_path, option, str(path))
 
     assert f"{option} {path}: the folder {path.parent} does not exist." in message
+
+
+def test_limit_flags_reach_the_servers_limits_and_bad_values_are_refused(capsys):
+    config = build_config(parse_args(["serve", "--max-connections", "50", "--body-seconds", "5"]))
+
+    assert (config.limits.max_connections, config.limits.body_seconds) == (50, 5.0)
+    assert config.limits.max_body_bytes == 4 * 2**20  # the others keep their defaults
+
+    for bad in (["--body-seconds", "0"], ["--max-connections", "-1"], ["--body-seconds", "nan"]):
+        with pytest.raises(SystemExit) as exit_info:
+            parse_args(["serve", *bad])
+        assert exit_info.value.code == 2
+        assert "must be" in capsys.readouterr().err
