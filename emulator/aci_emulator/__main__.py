@@ -1,19 +1,25 @@
-"""`python -m aci_emulator serve`: run the emulator as a server until Ctrl-C or SIGTERM."""
+"""`python -m aci_emulator serve`: run the emulator as a server until Ctrl-C, SIGTERM or SIGHUP."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import logging
 import os
 import shlex
 import signal
+import stat
 import sys
+import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from aci_emulator.backend import registry
-from aci_emulator.config import EmulatorConfig
+from aci_emulator.config import EmulatorConfig, Limits
+from aci_emulator.owned_files import FileRefused, OwnedFile
 from aci_emulator.server import Emulator, EmulatorInfo
 from aci_emulator.web.serving import raise_descriptor_limit
 
@@ -62,23 +68,18 @@ def env_file_text(info: EmulatorInfo) -> str:
     return "\n".join([ENV_FILE_HEADER, *lines]) + "\n"
 
 
-def write_private(path: Path, text: str) -> None:
-    """Readable by the owner only from the start: it holds the client secret."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(text)
+def is_stale_env_file(text: str) -> bool:
+    """A .env that a `serve` no longer running left behind (its header marks it)."""
+    return text.startswith(ENV_FILE_HEADER)
 
 
-def check_env_file(path: Path) -> str | None:
-    """Why ``path`` must not be written (a file of the user's own), or None."""
-    if path.is_dir():
-        return f"--env-file {path} is a folder"
-    if path.exists() and not path.read_text(errors="replace").startswith(ENV_FILE_HEADER):
-        return (
-            f"--env-file {path} exists and was not written by this command; it would be "
-            "overwritten and then deleted. Name another file, or move yours away first."
-        )
-    return None
+def is_stale_info_file(text: str) -> bool:
+    """An info file that a `serve` no longer running left behind: exactly its keys."""
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(values, dict) and set(values) == set(EmulatorInfo.__dataclass_fields__)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -115,8 +116,40 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="do not ask registries whether images exist; decide by the image name alone",
     )
+    serve.add_argument(
+        "--workshop",
+        action="store_true",
+        help="for other users of this machine: write the CA certificate (never a key) into a "
+        "folder all can read, and print where; the info and .env files stay yours alone",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        help="open connections at once; past it the longest idle is closed "
+        "(default: from the file-descriptor limit)",
+    )
+    serve.add_argument(
+        "--body-seconds",
+        type=float,
+        help="time a client has to send a request's body in full (default 30)",
+    )
     serve.add_argument("--verbose", action="store_true", help="log every request to stderr")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    try:
+        build_limits(args)
+    except ValueError as err:
+        serve.error(str(err))
+    return args
+
+
+def build_limits(args: argparse.Namespace) -> Limits:
+    """The server's limits (aci_emulator.config.Limits) with those the flags set."""
+    chosen: dict[str, float] = {}
+    if args.max_connections is not None:
+        chosen["max_connections"] = args.max_connections
+    if args.body_seconds is not None:
+        chosen["body_seconds"] = args.body_seconds
+    return Limits(**chosen)  # type: ignore[arg-type]
 
 
 def build_config(args: argparse.Namespace) -> EmulatorConfig:
@@ -129,50 +162,127 @@ def build_config(args: argparse.Namespace) -> EmulatorConfig:
     if args.retry_after is not None:
         config.retry_after = args.retry_after or None
     config.image_lookup = not args.no_image_lookup
+    config.limits = build_limits(args)
     return config
+
+
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")  # Ctrl-C, kill, the terminal closed
+
+
+def stop_on_signals(stopping: threading.Event) -> None:
+    for name in STOP_SIGNALS:
+        signum = getattr(signal, name, None)  # Windows has no SIGHUP
+        if signum is not None:
+            signal.signal(signum, lambda *_: stopping.set())
+
+
+def bind_error(config: EmulatorConfig, err: OSError) -> str:
+    """One line for a port the server cannot have, naming it and the fix."""
+    where = f"port {config.port} on {config.host}"
+    if err.errno == errno.EADDRINUSE:
+        return (
+            f"{where} is already in use (another server, or a serve still running); "
+            f"stop that one, or choose another port: --port {config.port + 1}, or --port 0 for "
+            "any free one."
+        )
+    return f"cannot serve on {where}: {err.strerror or err}; try --port 0 or another --host."
+
+
+class SharedCa:
+    """The CA certificate in a folder every user of this machine can read (`--workshop`)."""
+
+    def __init__(self, ca_bundle: str) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="aci-emulator-shared-"))
+        self.folder.chmod(0o755)
+        self.file = OwnedFile(self.folder / "ca.pem", "--workshop")
+        self.file.write(Path(ca_bundle).read_text(), 0o644, lambda _: False)
+        self.path = self.file.path
+
+    def unreachable(self) -> list[Path]:
+        """Folders above it that other users cannot pass through."""
+        return [p for p in self.folder.parents if not os.stat(p).st_mode & stat.S_IXOTH]
+
+    def remove(self) -> None:
+        self.file.remove()
+        with contextlib.suppress(OSError):  # never anything else that was put there
+            self.folder.rmdir()
+
+
+def print_serving(args: argparse.Namespace, info: EmulatorInfo, emulator: Emulator) -> None:
+    print(json.dumps(info.as_dict(), indent=2))
+    where = f" (also in {args.env_file})" if args.env_file else " (--env-file PATH writes them)"
+    print(f"\n# For the notebook, in the shell that starts it{where}:")
+    print("\n".join(export_lines(info)))
+    print("\n# Point the Azure CLI at this emulator:")
+    print("\n".join(cli_lines(info)))
+    print(f"\n# Images: {registry.describe(emulator.cloud.registry)}")
+    if args.workshop:
+        print(
+            f"\n# Workshop: other users of this machine trust this server with {info.ca_bundle} "
+            "(readable by all; a certificate, no key). Give them the export lines above; the "
+            "info and .env files stay readable by you alone."
+        )
+    log = "requests are logged to stderr" if args.verbose else "--verbose logs every request"
+    print(f"\n# Serving ({log}); Ctrl-C, SIGTERM or SIGHUP stops it.", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    stopping = threading.Event()
+    stop_on_signals(stopping)  # first: a signal during startup still ends in the cleanup
     if args.verbose:
         logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(name)s %(message)s")
     config = build_config(args)
-    refusal = check_env_file(args.env_file) if args.env_file else None
-    if refusal:
-        print(f"error: {refusal}", file=sys.stderr)
+    files = [
+        (OwnedFile(path, option), stale)
+        for path, option, stale in (
+            (args.info_file, "--info-file", is_stale_info_file),
+            (args.env_file, "--env-file", is_stale_env_file),
+        )
+        if path
+    ]
+    try:
+        for owned, stale in files:
+            owned.check(stale)
+    except FileRefused as refused:
+        print(f"error: {refused}", file=sys.stderr)
         return 2
     if config.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {config.host}, reachable beyond this machine", file=sys.stderr)
     raise_descriptor_limit()  # room for many idle clients before any is turned away
     emulator = Emulator(config)
-    info = emulator.start()
-    written = [path for path in (args.info_file, args.env_file) if path]
     try:
-        if args.info_file:
-            write_private(args.info_file, json.dumps(info.as_dict(), indent=2) + "\n")
-        if args.env_file:
-            write_private(args.env_file, env_file_text(info))
-        print(json.dumps(info.as_dict(), indent=2))
-        where = f" (also in {args.env_file})" if args.env_file else " (--env-file PATH writes them)"
-        print(f"\n# For the notebook, in the shell that starts it{where}:")
-        print("\n".join(export_lines(info)))
-        print("\n# Point the Azure CLI at this emulator:")
-        print("\n".join(cli_lines(info)))
-        print(f"\n# Images: {registry.describe(emulator.cloud.registry)}")
-        log = "requests are logged to stderr" if args.verbose else "--verbose logs every request"
-        print(f"\n# Serving ({log}); Ctrl-C or SIGTERM stops it.", flush=True)
-
-        stopping = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stopping.set())
+        info = emulator.start()
+    except OSError as err:
+        print(f"error: {bind_error(config, err)}", file=sys.stderr)
+        return 1
+    shared: SharedCa | None = None
+    status = 0
+    try:
+        if args.workshop:
+            shared = SharedCa(info.ca_bundle)
+            info = replace(info, ca_bundle=str(shared.path))
+            for folder in shared.unreachable():
+                print(f"warning: other users cannot pass through {folder}", file=sys.stderr)
+        texts = {"--info-file": json.dumps(info.as_dict(), indent=2) + "\n"}
+        texts["--env-file"] = env_file_text(info)
+        for owned, stale in files:
+            owned.write(texts[owned.option], 0o600, stale)  # they hold the client secret
+        print_serving(args, info, emulator)
         stopping.wait()
+    except FileRefused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        status = 2
     finally:
         emulator.stop()
         # Their CA and secret die with the server: files left behind would point at nothing.
-        for path in written:
-            path.unlink(missing_ok=True)
-    print("emulator stopped", flush=True)
-    return 0
+        for owned, _ in files:
+            owned.remove()
+        if shared is not None:
+            shared.remove()
+    with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+        print("emulator stopped", flush=True)
+    return status
 
 
 if __name__ == "__main__":

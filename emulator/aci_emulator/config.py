@@ -20,6 +20,42 @@ class _Unset:
 _UNSET = _Unset()
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Every bound on what one client may send or hold, enforced at the server's door.
+
+    The HTTPS layer (aci_emulator.web.door and .serving) applies them before any request
+    reaches a worker thread or a handler; docs/reliability.md lists them with the tests that
+    cover each. Azure's values where it documents one (sources in emulator/README.md,
+    "Limits"), our reading elsewhere.
+    """
+
+    handshake_seconds: float = 10.0  # TLS handshake
+    idle_seconds: float = 20.0  # no request: before the first one, and between two
+    read_seconds: float = 30.0  # one read while a request is being received
+    body_seconds: float = 30.0  # from the end of the head to the end of the body
+    max_body_bytes: int = 4 * 1024 * 1024  # ARM's 4 MB: 413 RequestContentTooLarge
+    # Memory for bodies held at once, all clients together (503 past it); the first
+    # `free_body_bytes` of each body are not counted, so small requests are never refused.
+    max_buffered_bytes: int = 64 * 1024 * 1024  # bodies held at once beyond their free part
+    free_body_bytes: int = 64 * 1024  # of each body, not counted in max_buffered_bytes
+    max_header_bytes: int = 16 * 1024  # the request line and headers together
+    max_header_count: int = 100  # headers in one request
+    max_url_bytes: int = 8 * 1024  # path and query string
+    max_form_fields: int = 100  # an urlencoded body (the token endpoint's form)
+    max_form_field_bytes: int = 64 * 1024  # one field's name or value, encoded
+    workers: int = 16  # requests the application handles at once; more wait their turn
+    max_connections: int = 0  # open at once; 0: from the process's file-descriptor limit
+    backlog: int = 1024  # connections the system queues before the server accepts them
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+                raise ValueError(f"Limits.{name} must be a number, not {value!r}.")
+            if value < 0 or (value == 0 and name != "max_connections"):
+                raise ValueError(f"Limits.{name} must be positive, not {value!r}.")
+
+
 def new_client_secret() -> str:
     """A random secret that never starts with '-': `az login -p -abc…` would read it as an option."""
     return "s" + secrets.token_urlsafe(24)
@@ -73,6 +109,8 @@ class EmulatorConfig:
     registry_endpoints: dict[str, str] = field(default_factory=dict)
     # Other subscriptions this cloud knows, mapped to their tenant (for cross-tenant checks).
     extra_subscriptions: dict[str, str] = field(default_factory=dict)
+    # What one client may send or hold (body size and deadline, headers, connections …).
+    limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self, retry_after_seconds: int | None | _Unset) -> None:
         if not isinstance(retry_after_seconds, _Unset):

@@ -49,7 +49,8 @@ class Emulator:
 
     def __init__(self, config: EmulatorConfig | None = None, limits: Limits | None = None) -> None:
         self.config = config or EmulatorConfig()
-        self.limits = limits or Limits()  # timeouts and bounds of the HTTPS server
+        if limits is not None:  # the server's timeouts and bounds; also EmulatorConfig(limits=…)
+            self.config = replace(self.config, limits=limits)
         self.faults = FaultInjector()
         self._new_state()
         self._app: ArmApplication | None = None
@@ -73,11 +74,16 @@ class Emulator:
         hosts = ("127.0.0.1", "localhost", "::1")
         if self.config.host not in hosts:
             hosts = (*hosts, self.config.host)
-        tls = make_server_tls(self._tmpdir, hosts)
-        self._app = ArmApplication(self.cloud, self.identity, self.config, self.faults)
-        self._server = self.server_class(
-            self.config.host, self.config.port, self._app, tls.context, self.limits
-        )
+        try:
+            tls = make_server_tls(self._tmpdir, hosts)
+            self._app = ArmApplication(self.cloud, self.identity, self.config, self.faults)
+            self._server = self.server_class(
+                self.config.host, self.config.port, self._app, tls.context, self.limits
+            )
+        except BaseException:  # a busy port, above all: nothing is left behind
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = self._app = None
+            raise
         host = self.config.host if self.config.host not in ("0.0.0.0", "::") else "127.0.0.1"
         host = f"[{host}]" if ":" in host else host
         endpoint = f"https://{host}:{self._server.port}"
@@ -95,9 +101,16 @@ class Emulator:
         log.debug("emulator serving on %s", endpoint)
         return self.info
 
+    @property
+    def limits(self) -> Limits:
+        """What one client may send or hold (see aci_emulator.config.Limits)."""
+        return self.config.limits
+
     def stop(self) -> None:
         if self._server is None:
             return
+        if self._app is not None:
+            self._app.stopping.set()  # an injected latency ends now, not in up to 300 s
         self._server.stop()
         self._server = None
         if self._tmpdir is not None:
@@ -111,6 +124,7 @@ class Emulator:
         "client_id",
         "client_secret",
         "token_lifetime_seconds",
+        "limits",  # the server's bounds are set as it starts
     )
 
     def _new_state(self) -> None:

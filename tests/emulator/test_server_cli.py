@@ -124,3 +124,200 @@ def test_cli_lines_name_the_endpoint_and_the_principal(info):
         f"az login --service-principal -u {info.client_id} -p {info.client_secret} "
         f"--tenant {info.tenant_id}"
     )
+
+
+# -- files, signals, ports ---------------------------------------------------------------------
+def serve(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    """`serve` with its own temporary folder (TMPDIR), so that what it leaves can be counted."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir(exist_ok=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "aci_emulator", "serve", "--no-image-lookup", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+
+
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_every_stop_signal_removes_its_files_and_its_ca(tmp_path, signame):
+    info_file, env_file = tmp_path / "info.json", tmp_path / ".env"
+    process = serve(
+        tmp_path, "--port", "0", "--info-file", str(info_file), "--env-file", str(env_file)
+    )
+    try:
+        info = read_info(info_file, process)
+        assert env_file.exists() and Path(info["ca_bundle"]).exists()
+
+        process.send_signal(getattr(signal, signame))
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+    assert process.returncode == 0, stderr
+    assert stderr == ""
+    assert "emulator stopped" in stdout
+    assert not info_file.exists() and not env_file.exists()
+    assert list((tmp_path / "tmp").iterdir()) == []  # its temporary CA folder is gone
+
+
+def test_a_busy_port_is_one_line_naming_the_port_and_the_fix(tmp_path):
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        process = serve(tmp_path, "--port", str(port), "--info-file", str(tmp_path / "i.json"))
+        stdout, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 1
+    assert stdout == ""
+    assert stderr.count("\n") == 1, stderr  # one line, no traceback
+    assert f"port {port} on 127.0.0.1 is already in use" in stderr
+    assert "--port 0" in stderr
+    assert list((tmp_path / "tmp").iterdir()) == []  # no temporary CA folder left
+    assert not (tmp_path / "i.json").exists()
+
+
+def refused(tmp_path: Path, *args: str) -> str:
+    process = serve(tmp_path, "--port", "0", *args)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 2, (stdout, stderr)
+    assert stderr.count("\n") == 1, stderr
+    assert list((tmp_path / "tmp").iterdir()) == []
+    return stderr
+
+
+@pytest.mark.parametrize("option", ["--info-file", "--env-file"])
+def test_a_file_of_the_users_is_never_overwritten(tmp_path, option):
+    theirs = tmp_path / "theirs.txt"
+    theirs.write_text('{"mine": true}\n')
+    theirs.chmod(0o644)
+
+    message = refused(tmp_path, option, str(theirs))
+
+    assert f"{option} {theirs} exists and was not written by this command" in message
+    assert theirs.read_text() == '{"mine": true}\n'
+    assert stat.S_IMODE(theirs.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("option", ["--info-file", "--env-file"])
+def test_a_symlink_is_never_followed(tmp_path, option):
+    target = tmp_path / "target.txt"
+    target.write_text("precious\n")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere")
+
+    for path in (link, dangling):
+        assert "is a symbolic link; it is never followed" in refused(tmp_path, option, str(path))
+
+    assert target.read_text() == "precious\n"
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_files_are_new_and_owner_only_and_only_its_own_are_removed(tmp_path):
+    info_file, env_file = tmp_path / "info.json", tmp_path / ".env"
+    # What a killed server left: its own format, replaced, never a user's file.
+    info_file.write_text(json.dumps(dict.fromkeys(INFO_KEYS, "stale")))
+    info_file.chmod(0o644)
+    process = serve(
+        tmp_path, "--port", "0", "--info-file", str(info_file), "--env-file", str(env_file)
+    )
+    try:
+        info = read_info(info_file, process)
+        deadline = time.monotonic() + 30  # against a hang, not a timing assertion
+        while (info["client_secret"] == "stale" or not env_file.exists()) and (
+            time.monotonic() < deadline
+        ):
+            time.sleep(0.02)
+            info = read_info(info_file, process)
+        modes = {stat.S_IMODE(path.stat().st_mode) for path in (info_file, env_file)}
+        # The user puts a file of their own where the .env was: stop must leave it alone.
+        env_file.unlink()
+        env_file.write_text("MINE=1\n")
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+    assert modes == {0o600}
+    assert process.returncode == 0, stderr
+    assert not info_file.exists()
+    assert env_file.read_text() == "MINE=1\n"
+
+
+def test_sigterm_does_not_wait_for_an_injected_300_s_latency(tmp_path):
+    import threading
+
+    import requests
+
+    info_file = tmp_path / "info.json"
+    process = serve(tmp_path, "--port", "0", "--info-file", str(info_file))
+    try:
+        info = read_info(info_file, process)
+        common = {"verify": info["ca_bundle"], "timeout": 30}
+        fault = requests.post(
+            f"{info['arm_endpoint']}/_emulator/faults",
+            json={"kind": "latency", "seconds": 300, "path": "/metadata/"},
+            **common,
+        )
+        assert fault.status_code == 201, fault.text
+        outcome: list[object] = []
+
+        def held() -> None:
+            try:
+                outcome.append(
+                    requests.get(
+                        f"{info['arm_endpoint']}/metadata/endpoints?api-version=2022-09-01",
+                        **common,
+                    )
+                )
+            except requests.ConnectionError as err:
+                outcome.append(err)
+
+        client = threading.Thread(target=held, daemon=True)
+        client.start()
+        faults = f"{info['arm_endpoint']}/_emulator/faults"
+        guard = time.monotonic() + 30  # against a hang, not a timing assertion
+        while requests.get(faults, **common).json()["value"]:  # fired (once): held now
+            assert time.monotonic() < guard and client.is_alive(), outcome
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=30)  # far less than the fault's 300 s
+        client.join(30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+    assert process.returncode == 0
+    assert stderr == ""  # no never-awaited coroutine, no traceback
+    assert "emulator stopped" in stdout
+    assert isinstance(outcome[0], requests.ConnectionError), outcome
+
+
+@pytest.mark.parametrize("option", ["--info-file", "--env-file"])
+def test_a_missing_folder_is_one_line_before_anything_starts(tmp_path, option):
+    path = tmp_path / "missing" / "file"
+
+    message = refused(tmp_path, option, str(path))
+
+    assert f"{option} {path}: the folder {path.parent} does not exist." in message
+
+
+def test_limit_flags_reach_the_servers_limits_and_bad_values_are_refused(capsys):
+    config = build_config(parse_args(["serve", "--max-connections", "50", "--body-seconds", "5"]))
+
+    assert (config.limits.max_connections, config.limits.body_seconds) == (50, 5.0)
+    assert config.limits.max_body_bytes == 4 * 2**20  # the others keep their defaults
+
+    for bad in (["--body-seconds", "0"], ["--max-connections", "-1"], ["--body-seconds", "nan"]):
+        with pytest.raises(SystemExit) as exit_info:
+            parse_args(["serve", *bad])
+        assert exit_info.value.code == 2
+        assert "must be" in capsys.readouterr().err

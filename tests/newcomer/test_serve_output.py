@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shlex
+import shutil
 import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -123,3 +126,74 @@ def test_readme_server_section_uses_the_printed_variables():
     assert "python -m aci_emulator serve --port 8443 --env-file .env" in readme
     assert "`export` lines" in readme and "--verbose" in readme
     assert "the `arm_endpoint`" not in readme  # no hand mapping from the info file any more
+
+
+# -- a workshop on a shared host ---------------------------------------------------------------
+ATTENDEE_CLIENT = """
+import json, ssl, sys, urllib.parse, urllib.request
+ca, endpoint, tenant, client_id, secret, private = sys.argv[1:]
+context = ssl.create_default_context(cafile=ca)
+form = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": client_id,
+    "client_secret": secret, "scope": "https://management.azure.com/.default"}).encode()
+with urllib.request.urlopen(f"{endpoint}/{tenant}/oauth2/v2.0/token", form, context=context) as r:
+    print(r.status, "token" if json.load(r)["access_token"] else "no-token")
+try:
+    open(private).read()
+    print("read-private")
+except PermissionError:
+    print("private-denied")
+"""
+# The attendee's Python: the system's (this run's venv may sit where only its owner can go).
+SYSTEM_PYTHON = shutil.which("python3", path="/usr/bin:/bin")
+USERADD, USERDEL, RUNUSER = (shutil.which(tool) for tool in ("useradd", "userdel", "runuser"))
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid")
+    or os.geteuid() != 0
+    or not (USERADD and USERDEL and RUNUSER and SYSTEM_PYTHON),
+    reason="a second Unix user needs root, useradd, runuser and a system python3",
+)
+def test_a_second_unix_user_reaches_a_workshop_server_with_only_the_printed_lines(stop):
+    user = f"aciw{secrets.token_hex(3)}"
+    shared = Path(tempfile.mkdtemp(prefix="aci-workshop-test-"))
+    shared.chmod(0o755)  # the info file's folder is open: only the file's own mode protects it
+    info_file = shared / "info.json"
+    subprocess.run([USERADD, "--no-create-home", "--shell", "/bin/sh", user], check=True)
+    try:
+        process = serve("--workshop", "--info-file", str(info_file))
+        stop(process)
+        lines = read_until_serving(process)
+        exports = dict(
+            shlex.split(line)[1].split("=", 1) for line in lines if line.startswith("export ")
+        )
+        ca = exports["REQUESTS_CA_BUNDLE"]
+
+        attendee = subprocess.run(
+            [RUNUSER, "-u", user, "--", SYSTEM_PYTHON, "-c", ATTENDEE_CLIENT, ca]
+            + [exports["AZURE_AUTHORITY_HOST"], exports["AZURE_TENANT_ID"]]
+            + [exports["AZURE_CLIENT_ID"], exports["AZURE_CLIENT_SECRET"], str(info_file)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd="/",
+            env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+        )
+        workshop_line = next(line for line in lines if line.startswith("# Workshop"))
+        ca_mode = stat.S_IMODE(os.stat(ca).st_mode)
+        info_mode = stat.S_IMODE(os.stat(info_file).st_mode)
+        ca_text = Path(ca).read_text()
+
+        process.send_signal(signal.SIGHUP)
+        out, err = process.communicate(timeout=30)
+    finally:
+        subprocess.run([USERDEL, user], check=False)
+        shutil.rmtree(shared, ignore_errors=True)
+
+    assert attendee.returncode == 0, attendee.stderr
+    assert attendee.stdout.split() == ["200", "token", "private-denied"]
+    assert ca in workshop_line  # the output names where the certificate is
+    assert (ca_mode, info_mode) == (0o644, 0o600)
+    assert "PRIVATE KEY" not in ca_text
+    assert process.returncode == 0 and "emulator stopped" in out, err
+    assert not Path(ca).exists() and not Path(ca).parent.exists()

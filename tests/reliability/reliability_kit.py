@@ -411,6 +411,7 @@ class ReliabilityReport:
     security: list[tuple[str, ...]] = field(default_factory=list)
     sweeper: list[tuple[str, ...]] = field(default_factory=list)
     hostile: list[tuple[str, ...]] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)  # markdown appended after the tables
 
     def fault(
         self, kind: str, fault: str, where: str, expected: str, observed: str, leftovers: int
@@ -553,6 +554,7 @@ class ReliabilityReport:
                 "",
                 table(["attack", "expected", "observed"], self.hostile),
                 "",
+                *self.sections,
             ]
         )
 

@@ -1,7 +1,7 @@
 """Hostile and careless clients of the HTTPS server: silent, slow, flooding, malformed.
 
 The server keeps connections alive and times out the idle and the slow; past its connection
-budget, the oldest connection that never sent a request makes room. These tests use an
+budget, the connection idle the longest makes room (test_door.py tries bodies and budgets). These tests use an
 in-process emulator with short limits (the defaults are 10 s for a TLS handshake and 20 s
 without a request) and assert outcomes: a connection closed, an answer received, a count;
 the durations they observe go to the "Hostile clients" table as figures, never as assertions.
@@ -182,11 +182,10 @@ def test_many_silent_clients_do_not_delay_another(emu):
 
 
 def test_past_the_connection_budget_the_oldest_silent_client_makes_room():
+    """Silent clients are idle since they connected: the oldest of them go first."""
     limits = Limits(handshake_seconds=30, idle_seconds=30, max_connections=40)
     with Emulator(EmulatorConfig(), limits) as emu, ExitStack() as stack:
-        bearer = raw_token(
-            emu.info, GUARD
-        )  # this connection completed a request: it is not evicted first
+        bearer = raw_token(emu.info, GUARD)
         silent = [
             stack.enter_context(socket.create_connection(address(emu), timeout=GUARD))
             for _ in range(60)
@@ -199,7 +198,8 @@ def test_past_the_connection_budget_the_oldest_silent_client_makes_room():
     assert evicted >= 20, evicted
     REPORT.hostile_client(
         "60 silent TCP connections against a budget of 40 (by default the descriptor limit)",
-        "the oldest connections that never sent a request are closed; a new client is served",
+        "the longest-idle connections (here the oldest silent ones) are closed; a new client "
+        "is served",
         f"{evicted} evicted, the oldest closed in {oldest:.2f} s; the new client got 200",
     )
 

@@ -6,7 +6,7 @@ import contextlib
 import logging
 import re
 import socket
-import time
+import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,6 +87,7 @@ class ArmApplication:
         self.faults = faults
         self.identity = identity
         self.config = config
+        self.stopping = threading.Event()  # set when the server stops: injected waits end
         self.router = Router()
         for module in (routes_identity, routes_arm, routes_aci, routes_admin):
             module.register(self.router)
@@ -126,7 +127,8 @@ class ArmApplication:
             return
         for fault in self.faults.take(request.method, path, ("latency", "drop", "status")):
             if fault.kind == "latency":
-                time.sleep(fault.seconds)
+                if self.stopping.wait(fault.seconds):
+                    raise ConnectionResetError("the server is stopping")
             elif fault.kind == "drop":
                 sock = request.environ.get(SOCKET_KEY)
                 if sock is not None:

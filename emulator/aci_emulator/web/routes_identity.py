@@ -10,6 +10,7 @@ from urllib.parse import unquote
 from werkzeug import Response
 
 from aci_emulator.identity import TokenRequestError
+from aci_emulator.web.forms import URLENCODED, FormError, parse_form
 from aci_emulator.web.responses import json_response
 from aci_emulator.web.routing import Router
 
@@ -52,13 +53,31 @@ def _basic_credentials(encoded: str) -> tuple[str, str]:
     return unquote(client_id), unquote(secret)
 
 
+def _form(ctx) -> dict[str, str]:
+    """The token request's form: urlencoded only, parsed in memory within the door's limits
+    (which the door has checked already); any other body is no form at all."""
+    if ctx.request.mimetype != URLENCODED:
+        return {}
+    return parse_form(ctx.request.get_data(), ctx.config.limits)
+
+
 def token(ctx, tenant: str) -> Response:
-    form = ctx.request.form
-    client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
     basic = ctx.request.headers.get("Authorization", "")
     try:
+        try:
+            form = _form(ctx)
+        except FormError as err:  # the door refuses these first; the application alone too
+            raise TokenRequestError(400, "invalid_request", 9002313, str(err)) from err
+        client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
         if basic.lower().startswith("basic "):
             client_id, secret = _basic_credentials(basic[6:])
+        if not form.get("grant_type"):
+            raise TokenRequestError(
+                400,
+                "invalid_request",
+                900144,
+                "The request body must contain the following parameter: 'grant_type'.",
+            )
         if form.get("grant_type") != "client_credentials":
             raise TokenRequestError(
                 400,

@@ -1,15 +1,18 @@
-"""Serving HTTPS: hypercorn on an asyncio loop in a background thread, the WSGI app through a2wsgi.
+"""Serving HTTPS: hypercorn on an asyncio loop in a background thread, the WSGI app behind a door.
 
 Chosen by measurement (bench/, docs/benchmarks.md) over werkzeug's development server, which
 gave each connection a thread of its own, never timed out, and closed every connection after one
 response. Here connections are kept alive (a client pays one TLS handshake, not one per call),
 every connection waits on one event loop rather than in a thread, so thousands of idle clients
 cost memory and not threads, and a connection is closed when its TLS handshake takes longer
-than `Limits.handshake_seconds` or it sends no request for `Limits.idle_seconds`. The WSGI
-application runs in a bounded pool of threads; requests beyond it wait on the loop.
+than `Limits.handshake_seconds` or it sends no request for `Limits.idle_seconds`. A request
+reaches the WSGI application's bounded pool of threads only once its body is whole
+(aci_emulator.web.door); requests beyond the pool wait on the loop.
 
-Past `Limits.max_connections` open connections, a new one evicts the oldest connection that
-never completed a request (a silent or slow client) instead of being starved of a descriptor.
+Past `Limits.max_connections` open connections, a new one evicts the connection idle the
+longest (as nginx reuses its least recently used keep-alive connection): a silent client, one
+still sending its request, or a keep-alive client between requests; never one being answered.
+Every bound is a field of `Limits` (aci_emulator.config), the server's one door.
 """
 
 from __future__ import annotations
@@ -25,16 +28,16 @@ import weakref
 from asyncio import selector_events, sslproto
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from a2wsgi import WSGIMiddleware
 from hypercorn.app_wrappers import ASGIWrapper
 from hypercorn.asyncio.run import worker_serve
 from hypercorn.config import Config, Sockets
 from hypercorn.logging import Logger
 
+from aci_emulator.config import Limits
 from aci_emulator.web import strict_h11
+from aci_emulator.web.door import Door
 
 try:
     import resource
@@ -45,21 +48,7 @@ log = logging.getLogger("aci_emulator.server")
 
 # The WSGI environ key of the request's client socket (the `drop` fault shuts it down).
 SOCKET_KEY = "aci_emulator.socket"
-# An unread request body is read and discarded up to these bounds (see _then_drain).
-DRAIN_BYTES = 64 * 1024 * 1024
-DRAIN_SECONDS = 10.0
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How long a client may take, and how many may be served at once."""
-
-    handshake_seconds: float = 10.0  # TLS handshake
-    idle_seconds: float = 20.0  # no request: before the first one, and between two
-    read_seconds: float = 30.0  # one read while a request is being received
-    workers: int = 16  # requests the application handles at once; more wait their turn
-    max_connections: int = 0  # open at once; 0: from the process's file-descriptor limit
-    backlog: int = 1024
+__all__ = ["Connections", "Limits", "TlsServer", "descriptor_budget", "raise_descriptor_limit"]
 
 
 def descriptor_budget() -> int:
@@ -85,12 +74,13 @@ def raise_descriptor_limit() -> int:
 
 
 class Connections:
-    """Open client connections by address, oldest first; which ones completed a request."""
+    """Open client connections by address, the longest idle first, and which are being answered."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._open: OrderedDict[tuple, tuple[weakref.ref, float]] = OrderedDict()
-        self._served: set[tuple] = set()
+        # Least recently active first: accepted, or last answered, longest ago.
+        self._open: OrderedDict[tuple, weakref.ref] = OrderedDict()
+        self._busy: set[tuple] = set()
         self._lock = threading.Lock()
         self.accepted = 0
         self.evicted = 0
@@ -101,25 +91,40 @@ class Connections:
 
             def forget(ref: weakref.ref, key: tuple = key) -> None:
                 with self._lock:
-                    if self._open.get(key, (None,))[0] is ref:
+                    if self._open.get(key) is ref:
                         del self._open[key]
-                        self._served.discard(key)
+                        self._busy.discard(key)
 
             self.accepted += 1
-            self._open[key] = (weakref.ref(conn, forget), time.monotonic())
-            self._served.discard(key)
+            self._open[key] = weakref.ref(conn, forget)
+            self._open.move_to_end(key)
+            self._busy.discard(key)
             over = len(self._open) - self.limit
-            victims = [k for k in self._open if k not in self._served][:over] if over > 0 else []
+            victims = []
+            for candidate in self._open:
+                if len(victims) >= over:
+                    break
+                if candidate not in self._busy:
+                    victims.append(candidate)
         for victim in victims:  # outside the lock: shutting down is a system call
             self._shutdown(victim)
             self.evicted += 1
 
-    def served(self, key: tuple) -> None:
-        self._served.add(key)
+    def busy(self, key: tuple) -> None:
+        """A request of this connection is with the application: not to be evicted."""
+        with self._lock:
+            self._busy.add(key)
+
+    def idle(self, key: tuple) -> None:
+        """Answered: idle from now, so the last to be evicted among the idle."""
+        with self._lock:
+            self._busy.discard(key)
+            if key in self._open:
+                self._open.move_to_end(key)
 
     def socket(self, key: tuple) -> socket.socket | None:
-        entry = self._open.get(key)
-        return entry[0]() if entry else None
+        ref = self._open.get(key)
+        return ref() if ref else None
 
     def _shutdown(self, key: tuple) -> None:
         sock = self.socket(key)
@@ -134,30 +139,8 @@ class Connections:
     def __len__(self) -> int:
         """Connections still open (a socket that asyncio closed may await the collector)."""
         with self._lock:
-            entries = list(self._open.values())
-        return sum(1 for ref, _ in entries if (sock := ref()) is not None and sock.fileno() != -1)
-
-
-def _then_drain(body: Iterable[bytes], stream: Any) -> Iterable[bytes]:
-    """The response, then whatever of the request body the application left unread.
-
-    A client sends its whole body before it reads the answer: a server that closes the
-    connection under an upload it refused (413, or an error before the body mattered) makes
-    the client see a reset instead of the answer. So the rest is read and discarded, within
-    bounds; past them the connection is closed.
-    """
-    try:
-        yield from body
-        deadline, left = time.monotonic() + DRAIN_SECONDS, DRAIN_BYTES
-        while left > 0 and time.monotonic() < deadline:
-            chunk = stream.read(min(left, 1 << 16))
-            if not chunk:
-                break
-            left -= len(chunk)
-    finally:
-        close = getattr(body, "close", None)
-        if close is not None:
-            close()
+            refs = list(self._open.values())
+        return sum(1 for ref in refs if (sock := ref()) is not None and sock.fileno() != -1)
 
 
 class _Listener(socket.socket):
@@ -276,40 +259,20 @@ class TlsServer:
         )
         self._listener = listener
         self.port: int = listener.getsockname()[1]
-        self._wsgi = app
-        self._wsgi_middleware = WSGIMiddleware(self._with_socket, workers=self.limits.workers)
+        self.door = Door(app, self.limits, self.connections, SOCKET_KEY)
         self._config = _TlsConfig(context)
         self._config.logger_class = _QuietLogger
         self._config.keep_alive_timeout = self.limits.idle_seconds
         self._config.ssl_handshake_timeout = self.limits.handshake_seconds
         self._config.read_timeout = self.limits.read_seconds
         self._config.backlog = self.limits.backlog
+        self._config.h11_max_incomplete_size = self.limits.max_header_bytes
         self._config.graceful_timeout = 1.0
         self._config.include_server_header = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
-
-    async def _asgi(self, scope: dict, receive: Callable, send: Callable) -> None:
-        async def receive_or_raise() -> dict:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                # a2wsgi would take it for the end of the body, and the application would act
-                # on a body cut short (by the client, or by a framing error answered already).
-                raise ConnectionResetError("the client disconnected before its body ended")
-            return message
-
-        await self._wsgi_middleware(scope, receive_or_raise, send)
-
-    def _with_socket(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        key = (environ.get("REMOTE_ADDR", ""), int(environ.get("REMOTE_PORT") or 0))
-        self.connections.served(key)
-        environ[SOCKET_KEY] = self.connections.socket(key)
-        # The body stream ends with the request (chunked included): werkzeug then reads a
-        # body that has no Content-Length instead of taking it as empty.
-        environ["wsgi.input_terminated"] = True
-        return _then_drain(self._wsgi(environ, start_response), environ["wsgi.input"])
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="aci-emulator", daemon=True)
@@ -340,7 +303,7 @@ class TlsServer:
         sockets = Sockets(secure_sockets=[self._listener], insecure_sockets=[], quic_sockets=[])
         try:
             await worker_serve(
-                ASGIWrapper(self._asgi),
+                ASGIWrapper(self.door),
                 self._config,
                 sockets=sockets,
                 shutdown_trigger=stopping,
@@ -362,5 +325,5 @@ class TlsServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
-        self._wsgi_middleware.executor.shutdown(wait=False)
+        self.door.close()
         self._listener.close()

@@ -56,7 +56,13 @@ class StrictH11Protocol(H11Protocol):
         if not getattr(self.config, "strict_request_heads", False):
             await super()._send_error_response(status_code)
             return
-        if self.stream is not None:  # the head was read: the body broke the framing
+        if status_code == 431:  # the head outgrew h11's buffer (Limits.max_header_bytes)
+            code, message = (
+                "RequestHeaderFieldsTooLarge",
+                f"The request's headers are longer than {self.config.h11_max_incomplete_size} "
+                "bytes.",
+            )
+        elif self.stream is not None:  # the head was read: the body broke the framing
             code, message = (
                 "InvalidRequestContent",
                 (
