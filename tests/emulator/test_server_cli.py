@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import stat
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -127,6 +130,19 @@ def test_cli_lines_name_the_endpoint_and_the_principal(info):
 
 
 # -- files, signals, ports ---------------------------------------------------------------------
+def read_info(path: Path, process: subprocess.Popen, timeout: float = 30.0) -> dict[str, str]:
+    """The info file once it is complete (a deadline against hangs, not a timing assertion)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited early: {process.communicate()}")
+        try:
+            return json.loads(path.read_text())
+        except (FileNotFoundError, ValueError):
+            time.sleep(0.02)
+    raise AssertionError("the server wrote no info file")
+
+
 def serve(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     """`serve` with its own temporary folder (TMPDIR), so that what it leaves can be counted."""
     scratch = tmp_path / "tmp"
