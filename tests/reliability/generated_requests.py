@@ -341,6 +341,9 @@ def odd_case(draw: st.DrawFn, segment: str) -> str:
 
 
 API_SUFFIXES = (
+    "%0A",  # a trailing newline, which a `$` in a regular expression lets through
+    "%0A",
+    "%0D%0A",
     "%0D%0A",
     "%0D",
     "%20",
@@ -357,7 +360,7 @@ def api_versions(valid: str) -> st.SearchStrategy[tuple[str | None, bool]]:
     """An api-version query value (already encoded) and whether it is exactly a served one."""
     wrong = [valid + suffix for suffix in API_SUFFIXES]
     wrong += [prefix + valid for prefix in API_PREFIXES]
-    wrong += ["", "latest", "9999-99-99", "%FF", "2023-5-1", valid.upper() + "x"]
+    wrong += ["", "2021-04-01%0A", "latest", "9999-99-99", "%FF", "2023-5-1", valid.upper() + "x"]
     return st.one_of(
         st.just((valid, True)),
         st.just((None, False)),  # no api-version at all

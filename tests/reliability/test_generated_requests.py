@@ -35,7 +35,7 @@ from generated_requests import (
     group_bodies,
     odd_case,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from reliability_kit import raw_token
 
@@ -331,6 +331,10 @@ def path_cases(draw: st.DrawFn) -> PathCase:
 
 
 @GENERATED
+@example(  # found by a hostile probe: it deleted the resource group, then answered 500
+    case=PathCase("DELETE", ROUTES[0][0], "api-version=2021-04-01%0A", False, False, None)
+)
+@example(case=PathCase("DELETE", CG_PATH, f"api-version={ACI_API}%0A", False, False, None))
 @given(case=path_cases())
 def test_a_generated_path_is_served_or_refused_and_a_refusal_deletes_nothing(
     arm: Arm, case: PathCase
