@@ -70,7 +70,12 @@ _scalar_secrets = st.one_of(
     st.integers(10**15, 10**18),  # 16+ digits: no uuid or timestamp holds such a run
     st.integers(10**15, 10**18).map(lambda n: n + 0.5),
 )
-secrets = _secret_text.map(lambda s: f"s3cr3t-{s}")
+secrets = st.one_of(
+    _scalar_secrets,
+    _scalar_secrets,
+    st.lists(_scalar_secrets, min_size=1, max_size=3),
+    st.dictionaries(st.sampled_from(["value", "key", "v"]), _scalar_secrets, min_size=1),
+)
 
 
 # -- hostile values, for any place of a body -----------------------------------------------
@@ -249,8 +254,8 @@ def mutated_groups(draw: st.DrawFn) -> Generated:
         value = draw(HOSTILE_VALUES)
         _set(generated.body, path, value)
         generated.touched = [str(p) for p in path if isinstance(p, str)]
-        if set(generated.touched) & SECRET_PLACES and isinstance(value, str):
-            generated.secrets.append(value)
+        if set(generated.touched) & SECRET_PLACES:
+            generated.secrets.append(value)  # whatever its type, a secret's place holds one
     elif kind == "secret":
         secret = draw(secrets)
         generated.secrets.append(secret)
@@ -369,3 +374,34 @@ def api_versions(valid: str) -> st.SearchStrategy[tuple[str | None, bool]]:
 
 
 PATH_EXTRAS = ("", "/", "/extra", "/%C3%BC", "/%2e%2e", "/..", "/%0A", "//x", "/%00")
+
+
+def _known(change: str, secret: Any = None) -> Generated:
+    container = {
+        "name": "app",
+        "properties": {
+            "image": IMAGES[0],
+            "resources": {"requests": {"cpu": 1.0, "memoryInGB": 1.5}},
+        },
+    }
+    properties: dict[str, Any] = {"osType": "Linux", "containers": [container]}
+    generated = Generated(unique_name("known"), {"location": "eastus", "properties": properties})
+    generated.valid, generated.secrets, generated.touched = False, [secret], [change]
+    if change == "secureValue":
+        container["properties"]["environmentVariables"] = [{"name": "S", "secureValue": secret}]
+    elif change == "password":
+        properties["imageRegistryCredentials"] = [
+            {"server": "myregistry.azurecr.io", "username": "u", "password": secret}
+        ]
+    else:
+        properties["volumes"] = [{"name": "secrets", "secret": {"key": secret}}]
+    return generated
+
+
+# Known instances, always tried: secrets sent as JSON numbers, which a hostile probe found
+# quoted back in the 400 (the generated bodies explore their kind: every JSON type, every place).
+KNOWN_HOSTILE = [
+    _known("secureValue", 1234567890123456789),
+    _known("password", 98765432109876543),
+    _known("secret", 5555555555555555.5),
+]

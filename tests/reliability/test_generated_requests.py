@@ -29,6 +29,7 @@ import pytest
 import requests
 from generated_requests import (
     IMAGES,
+    KNOWN_HOSTILE,
     PATH_EXTRAS,
     Generated,
     api_versions,
@@ -216,6 +217,9 @@ def assert_no_secret(texts: list[str], needles: list[str]) -> None:
 
 # -- bodies --------------------------------------------------------------------------------
 @GENERATED
+@example(generated=KNOWN_HOSTILE[0])  # found by a hostile probe; the generator explores the kind
+@example(generated=KNOWN_HOSTILE[1])
+@example(generated=KNOWN_HOSTILE[2])
 @given(generated=group_bodies)
 def test_a_generated_body_is_refused_by_name_or_stored_readable_and_deletable(
     arm: Arm, generated: Generated
