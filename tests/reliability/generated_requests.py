@@ -41,7 +41,7 @@ class Generated:
 
     name: str
     body: dict[str, Any]
-    valid: bool = True
+    valid: bool = True  # within every bound Azure documents: must be stored
     touched: list[str] = field(default_factory=list)  # the path of what a mutation changed
     secrets: list[Any] = field(default_factory=list)
 
@@ -116,6 +116,7 @@ HOSTILE_VALUES = st.one_of(
             "-1",
             "1e400",
             "9" * 5000,
+            "exit " + "7" * 5000,
             "sh -c 'exit " + "1" * 30 + "'",
             "exit \u0661\u0662\u0663",  # Arabic-Indic digits
             "\u00fcnic\u00f6de",
@@ -147,6 +148,7 @@ def _command(draw: st.DrawFn) -> list[str]:
                 ["/bin/sh", "-c", f"echo hello; exit {digits}"],
                 ["/bin/sh", "-c", "while true; do sleep 30; done"],
                 ["echo", digits],
+                ["/bin/sh", "-c", f"exit {'9' * 5000}"],
             ]
         )
     )
@@ -248,7 +250,7 @@ def mutated_groups(draw: st.DrawFn) -> Generated:
     another type, or a count past a documented limit."""
     generated = draw(valid_groups())
     generated.valid = False
-    kind = draw(st.sampled_from(["value", "value", "value", "secret", "count", "limit-ok"]))
+    kind = draw(st.sampled_from(["value", "value", "value", "secret", "count", "limit-ok", "name"]))
     if kind == "value":
         path = draw(st.sampled_from(paths_of(generated.body)))
         value = draw(HOSTILE_VALUES)
@@ -288,6 +290,9 @@ def mutated_groups(draw: st.DrawFn) -> Generated:
         generated.touched = [where]
         # A string secret in its place is valid; another JSON type must be refused.
         generated.valid = isinstance(secret, str)
+    elif kind == "name":
+        generated.name = draw(HOSTILE_GROUP_NAMES)
+        generated.touched = ["name"]
     else:
         over = kind == "count"
         what = draw(st.sampled_from(["containers", "volumes", "ports", "environmentVariables"]))
@@ -295,6 +300,32 @@ def mutated_groups(draw: st.DrawFn) -> Generated:
         generated.touched = [what]
         generated.valid = not over
     return generated
+
+
+# Group names as a path segment (percent-encoded on the wire): unicode, case, length, newline.
+HOSTILE_GROUP_NAMES = st.one_of(
+    st.sampled_from(
+        [
+            "UPPER",
+            "a--b",
+            "-lead",
+            "trail-",
+            "x" * 64,
+            "\u00fcnicode",
+            "\U0001d518",
+            "name\n",
+            "name.",
+            "name%",
+            "na me",
+            "\u0661\u0662",
+        ]
+    ),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/\\"),
+        min_size=1,
+        max_size=70,
+    ).filter(lambda n: n not in (".", "..")),
+)
 
 
 def _grow(generated: Generated, what: str, over: bool) -> None:
@@ -325,6 +356,8 @@ def _grow(generated: Generated, what: str, over: bool) -> None:
             other["properties"].pop("ports", None)
         props["ipAddress"] = {"type": "Public", "ports": [{"port": p} for p in ports]}
     else:
+        for other in _container_list(generated):
+            other["properties"].pop("environmentVariables", None)
         first = _container_list(generated)[0]["properties"]
         count = 1001 if over else 1000
         first["environmentVariables"] = [{"name": f"V{i}", "value": str(i)} for i in range(count)]
@@ -386,6 +419,9 @@ def _known(change: str, secret: Any = None) -> Generated:
     }
     properties: dict[str, Any] = {"osType": "Linux", "containers": [container]}
     generated = Generated(unique_name("known"), {"location": "eastus", "properties": properties})
+    if change == "command":
+        container["properties"]["command"] = ["/bin/sh", "-c", "exit " + "5" * 5000]
+        return generated
     generated.valid, generated.secrets, generated.touched = False, [secret], [change]
     if change == "secureValue":
         container["properties"]["environmentVariables"] = [{"name": "S", "secureValue": secret}]
@@ -398,9 +434,11 @@ def _known(change: str, secret: Any = None) -> Generated:
     return generated
 
 
-# Known instances, always tried: secrets sent as JSON numbers, which a hostile probe found
-# quoted back in the 400 (the generated bodies explore their kind: every JSON type, every place).
+# Known instances, always tried, which a hostile probe found: a command of `exit` and 5,000
+# digits (stored, then every read answered 500) and secrets sent as JSON numbers (quoted back
+# in the 400). The generated bodies explore their kinds: every JSON type, every place.
 KNOWN_HOSTILE = [
+    _known("command"),
     _known("secureValue", 1234567890123456789),
     _known("password", 98765432109876543),
     _known("secret", 5555555555555555.5),

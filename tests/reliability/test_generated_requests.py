@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -89,7 +90,8 @@ class Arm:
         return f"/subscriptions/{self.emu.info.subscription_id}"
 
     def cg(self, name: str, rg: str = RG) -> str:
-        return f"{self.sub}/resourceGroups/{rg}/{NS}/containerGroups/{name}"
+        """A group's path, its name percent-encoded (any unicode, `%`, a newline)."""
+        return f"{self.sub}/resourceGroups/{rg}/{NS}/containerGroups/{quote(name, safe='')}"
 
     def call(
         self, method: str, path: str, query: str | None = f"api-version={ACI_API}", body: Any = None
@@ -220,6 +222,7 @@ def assert_no_secret(texts: list[str], needles: list[str]) -> None:
 @example(generated=KNOWN_HOSTILE[0])  # found by a hostile probe; the generator explores the kind
 @example(generated=KNOWN_HOSTILE[1])
 @example(generated=KNOWN_HOSTILE[2])
+@example(generated=KNOWN_HOSTILE[3])
 @given(generated=group_bodies)
 def test_a_generated_body_is_refused_by_name_or_stored_readable_and_deletable(
     arm: Arm, generated: Generated
@@ -250,6 +253,16 @@ def test_a_generated_body_is_refused_by_name_or_stored_readable_and_deletable(
         for mine, theirs in zip(sent, back, strict=True):
             if "command" in mine["properties"]:
                 assert theirs["properties"]["command"] == mine["properties"]["command"]
+            view = theirs["properties"].get("instanceView") or {}
+            for state in (view.get("currentState"), view.get("previousState")):
+                if state and "exitCode" in state:  # a process's exit status is 8 bits
+                    assert 0 <= state["exitCode"] <= 255, state
+            small_exit = re.search(
+                r"\bexit ([0-9]{1,3})\b", " ".join(mine["properties"].get("command", []))
+            )
+            ran_once = stored["properties"]["restartPolicy"] == "Never"
+            if small_exit and int(small_exit.group(1)) <= 255 and ran_once:
+                assert view["currentState"]["exitCode"] == int(small_exit.group(1)), view
         lists = arm.lists()
         for listed in lists:
             assert listed.status_code == 200, listed.text
