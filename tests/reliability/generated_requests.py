@@ -42,6 +42,7 @@ class Generated:
     name: str
     body: dict[str, Any]
     valid: bool = True  # within every bound Azure documents: must be stored
+    refused: bool = False  # past a documented bound: must be refused, naming it
     touched: list[str] = field(default_factory=list)  # the path of what a mutation changed
     secrets: list[Any] = field(default_factory=list)
 
@@ -250,7 +251,11 @@ def mutated_groups(draw: st.DrawFn) -> Generated:
     another type, or a count past a documented limit."""
     generated = draw(valid_groups())
     generated.valid = False
-    kind = draw(st.sampled_from(["value", "value", "value", "secret", "count", "limit-ok", "name"]))
+    kind = draw(
+        st.sampled_from(
+            ["value", "value", "value", "secret", "count", "limit-ok", "bounds", "name"]
+        )
+    )
     if kind == "value":
         path = draw(st.sampled_from(paths_of(generated.body)))
         value = draw(HOSTILE_VALUES)
@@ -259,47 +264,43 @@ def mutated_groups(draw: st.DrawFn) -> Generated:
         if set(generated.touched) & SECRET_PLACES:
             generated.secrets.append(value)  # whatever its type, a secret's place holds one
     elif kind == "secret":
-        secret = draw(secrets)
-        generated.secrets.append(secret)
-        where = draw(st.sampled_from(["secureValue", "password", "secret", "storageAccountKey"]))
-        props = generated.body["properties"]
-        if where == "secureValue":
-            container = _container_list(generated)[0]["properties"]
-            container.setdefault("environmentVariables", []).append(
-                {"name": "NUMERIC_SECRET", "secureValue": secret}
-            )
-        elif where == "password":
-            props["imageRegistryCredentials"] = [
-                {"server": "other.azurecr.io", "username": "u", "password": secret}
-            ]
-        elif where == "secret":
-            props.setdefault("volumes", []).append(
-                {"name": "typed-secret", "secret": {"k": secret}}
-            )
-        else:
-            props.setdefault("volumes", []).append(
-                {
-                    "name": "share",
-                    "azureFile": {
-                        "shareName": "share",
-                        "storageAccountName": "account",
-                        "storageAccountKey": secret,
-                    },
-                }
-            )
-        generated.touched = [where]
-        # A string secret in its place is valid; another JSON type must be refused.
-        generated.valid = isinstance(secret, str)
+        where = draw(st.sampled_from(SECRET_KEYS))
+        put_secret(generated, where, draw(secrets))
     elif kind == "name":
         generated.name = draw(HOSTILE_GROUP_NAMES)
         generated.touched = ["name"]
+    elif kind == "bounds":
+        apply_case(generated, draw(st.sampled_from(BOUND_CASES)))
     else:
         over = kind == "count"
-        what = draw(st.sampled_from(["containers", "volumes", "ports", "environmentVariables"]))
-        _grow(generated, what, over)
-        generated.touched = [what]
-        generated.valid = not over
+        apply_case(generated, ("count", draw(st.sampled_from(COUNTED)), not over))
     return generated
+
+
+SECRET_KEYS = ("secureValue", "password", "secret", "storageAccountKey")
+
+
+def put_secret(generated: Generated, where: str, secret: Any) -> None:
+    """Send a secret in one of its places; a string is valid there, any other JSON type not."""
+    generated.secrets.append(secret)
+    props = generated.body["properties"]
+    if where == "secureValue":
+        container = _container_list(generated)[0]["properties"]
+        container.setdefault("environmentVariables", []).append(
+            {"name": "TYPED_SECRET", "secureValue": secret}
+        )
+    elif where == "password":
+        props["imageRegistryCredentials"] = [
+            {"server": "other.azurecr.io", "username": "u", "password": secret}
+        ]
+    elif where == "secret":
+        props.setdefault("volumes", []).append({"name": "typed-secret", "secret": {"k": secret}})
+    else:
+        share = {"shareName": "share", "storageAccountName": "account", "storageAccountKey": secret}
+        props.setdefault("volumes", []).append({"name": "share", "azureFile": share})
+    generated.touched = [where]
+    generated.valid = isinstance(secret, str)
+    generated.refused = not generated.valid
 
 
 # Group names as a path segment (percent-encoded on the wire): unicode, case, length, newline.
@@ -326,6 +327,83 @@ HOSTILE_GROUP_NAMES = st.one_of(
         max_size=70,
     ).filter(lambda n: n not in (".", "..")),
 )
+
+
+# CPU in hundredths, memory in tenths of a GB (Azure's "should be in incrememts of 0.01" and
+# "of 0.1 GB"); ports 1-65535. Each: values on and off those bounds.
+CPU_ON_STEP = (0.01, 0.07, 0.1, 0.29, 0.5, 1, 1.25, 2.0, 3.99)
+CPU_OFF_STEP = (0.005, 0.015, 0.105, 1.001, 1e-300, 0, -1, -0.5)
+MEMORY_ON_STEP = (0.1, 0.3, 0.7, 1, 1.5, 3.3, 14.9)
+MEMORY_OFF_STEP = (0.05, 0.15, 1.05, 1.25, 3.333, 1e-300, 0, -1.5)
+PORTS_IN = (1, 80, 443, 8080, 65535)
+PORTS_OUT = (0, -1, 65536, 70000, 2**31, 2**63, 10**30)
+
+
+# Every case at once, so that each draw is one of them (no nested choice to skew toward).
+BOUND_CASES = (
+    [("cpu", v, True) for v in CPU_ON_STEP]
+    + [("cpu", v, False) for v in CPU_OFF_STEP]
+    + [("memoryInGB", v, True) for v in MEMORY_ON_STEP]
+    + [("memoryInGB", v, False) for v in MEMORY_OFF_STEP]
+    + [("port", v, True) for v in PORTS_IN]
+    + [("port", v, False) for v in PORTS_OUT]
+)
+
+
+COUNTED = ("containers", "volumes", "ports", "environmentVariables")
+# A secret of every JSON type in every place Azure keeps secrets.
+SECRET_SAMPLES = (
+    "s3cr3t-a-string-is-fine-01",
+    1234567890123456789,
+    1234567890123456.5,
+    ["s3cr3t-inside-a-list-0001"],
+    {"v": "s3cr3t-inside-an-object-01"},
+    True,
+)
+# Every documented bound, on and off: (what, value, valid). A test tries each in generated bodies.
+DOCUMENTED_CASES = (
+    BOUND_CASES
+    + [("count", what, within) for what in COUNTED for within in (True, False)]
+    + [
+        ("secret", (where, sample), isinstance(sample, str))
+        for where in SECRET_KEYS
+        for sample in SECRET_SAMPLES
+    ]
+)
+
+
+def apply_case(generated: Generated, case: tuple[str, Any, bool]) -> Generated:
+    """Put one documented case into a valid generated body (in place; returned for chaining)."""
+    what, value, valid = case
+    if what == "secret":
+        put_secret(generated, *value)
+        return generated
+    if what == "count":
+        _grow(generated, value, over=not valid)
+        generated.touched = [value]
+    elif what == "port":
+        first = _container_list(generated)[0]["properties"]
+        for other in _container_list(generated):
+            other["properties"].pop("ports", None)
+        first["ports"] = [{"port": value, "protocol": "TCP"}]
+        generated.body["properties"]["ipAddress"] = {"type": "Public", "ports": [{"port": value}]}
+        generated.touched = ["ports", "port"]
+    else:
+        # One container, so that the group's total stays within 4 CPU and 16 GB.
+        del _container_list(generated)[1:]
+        first = _container_list(generated)[0]["properties"]
+        generated.body["properties"].pop("ipAddress", None)
+        first.pop("ports", None)
+        first["resources"]["requests"][what] = value
+        generated.touched = ["requests", what]
+    generated.valid, generated.refused = valid, not valid
+    return generated
+
+
+def case_id(case: tuple[str, Any, bool]) -> str:
+    what, value, valid = case
+    shown = value if what != "secret" else f"{value[0]}-{type(value[1]).__name__}"
+    return f"{what}-{shown}-{'ok' if valid else 'refused'}"
 
 
 def _grow(generated: Generated, what: str, over: bool) -> None:
