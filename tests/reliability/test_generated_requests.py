@@ -321,6 +321,11 @@ ROUTES = (
     (CG_PATH + "/stop", ACI_API, ("POST",)),
     (CG_PATH + "/start", ACI_API, ("POST",)),
     (CG_PATH + "/containers/c0/logs", ACI_API, ("GET",)),
+    (CG_PATH + "/containers/c0/exec", ACI_API, ("POST",)),  # 501: no terminal to attach to
+    (CG_PATH + "/outboundNetworkDependenciesEndpoints", ACI_API, ("GET",)),
+    ("/subscriptions/{sub}/resourcegroups/{rg}/resources", RG_API, ("GET",)),
+    ("/subscriptions/{sub}", RG_API, ("GET",)),
+    ("/subscriptions/{sub}/providers/Microsoft.ContainerInstance", RG_API, ("GET",)),
     (
         "/subscriptions/{sub}/providers/Microsoft.ContainerInstance/containerGroups",
         ACI_API,
@@ -411,3 +416,46 @@ def test_a_generated_path_is_served_or_refused_and_a_refusal_deletes_nothing(
         f"{case.method} {case.path}?{case.query} answered {response.status_code} and changed "
         f"the state: {rg.text[:200]} {cg.text[:200]}"
     )
+
+
+# -- resource group names ------------------------------------------------------------------
+RG_NAMES = st.one_of(
+    st.text(
+        alphabet=st.one_of(st.characters(categories=("L", "Nd")), st.sampled_from("-._()")),
+        min_size=1,
+        max_size=90,
+    ),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/\\"),
+        min_size=1,
+        max_size=100,
+    ),
+    st.sampled_from(["x" * 91, "name.", "na me", "name\n", "\u202ename", "%", "name%0A", "\x00"]),
+).filter(lambda name: name not in (".", ".."))  # path syntax (like '/'), not names
+
+
+@GENERATED
+@given(name=RG_NAMES)
+def test_a_generated_resource_group_name_is_refused_by_name_or_served_whole(
+    arm: Arm, name: str
+) -> None:
+    path = f"{arm.sub}/resourcegroups/{quote(name, safe='')}"
+    query = f"api-version={RG_API}"
+    put = arm.call("PUT", path, query, {"location": "eastus"})
+    assert_no_server_error(put)
+    if put.status_code >= 400:
+        error = _error(put)
+        assert 400 <= put.status_code < 500, put.text
+        assert names_problem(error, ["resourceGroup", "name"]), error
+        assert arm.call("GET", path, query).status_code in (400, 404)
+        return
+    assert put.status_code in (200, 201), put.text
+    got = arm.call("GET", path, query)
+    assert got.status_code == 200, got.text
+    assert got.json()["name"].lower() == name.lower()
+    listed = arm.call("GET", f"{arm.sub}/resourcegroups", query)
+    assert listed.status_code == 200, listed.text
+    assert name.lower() in [g["name"].lower() for g in listed.json()["value"]]
+    deleted = arm.call("DELETE", path, query)
+    assert deleted.status_code == 202, deleted.text
+    assert arm.call("GET", path, query).status_code == 404
