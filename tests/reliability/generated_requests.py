@@ -460,7 +460,6 @@ API_SUFFIXES = (
     "%0A",  # a trailing newline, which a `$` in a regular expression lets through
     "%0A",
     "%0D%0A",
-    "%0D%0A",
     "%0D",
     "%20",
     "%09",
@@ -468,6 +467,7 @@ API_SUFFIXES = (
     "x",
     "%C3%BC",
     "%E2%80%AE",
+    "&api-version=1999-01-01",  # a second value: ARM reads them joined, "a,b"
 )
 API_PREFIXES = ("%20", "%0A", "+", "0")
 
@@ -476,6 +476,7 @@ def api_versions(valid: str) -> st.SearchStrategy[tuple[str | None, bool]]:
     """An api-version query value (already encoded) and whether it is exactly a served one."""
     wrong = [valid + suffix for suffix in API_SUFFIXES]
     wrong += [prefix + valid for prefix in API_PREFIXES]
+    wrong.append(f"{valid}&api-version={valid}")  # twice, even the same: read as one value
     wrong += ["", "2021-04-01%0A", "latest", "9999-99-99", "%FF", "2023-5-1", valid.upper() + "x"]
     return st.one_of(
         st.just((valid, True)),

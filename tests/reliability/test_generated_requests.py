@@ -441,6 +441,9 @@ def path_cases(draw: st.DrawFn) -> PathCase:
     case=PathCase("DELETE", ROUTES[0][0], "api-version=2021-04-01%0A", False, False, None)
 )
 @example(case=PathCase("DELETE", CG_PATH, f"api-version={ACI_API}%0A", False, False, None))
+@example(  # a valid first value must not carry a second one
+    case=PathCase("DELETE", ROUTES[0][0], f"api-version={RG_API}&api-version=x", False, False, None)
+)
 @given(case=path_cases())
 def test_a_generated_path_is_served_or_refused_and_a_refusal_deletes_nothing(
     arm: Arm, case: PathCase

@@ -159,8 +159,9 @@ class ArmApplication:
         return route.handler(ctx, **params)
 
     def _check_api_version(self, ctx: Ctx, path: str, family: str) -> None:
-        request = ctx.request
-        version = request.args.get("api-version")
+        # A repeated parameter is read whole, its values joined by commas as ASP.NET joins them
+        # (our reading of ARM's front end): a valid first value cannot carry a second one.
+        version = ",".join(ctx.request.args.getlist("api-version"))
         if not version:
             raise ArmError(
                 400,
