@@ -369,6 +369,9 @@ DOCUMENTED_CASES = (
         for where in SECRET_KEYS
         for sample in SECRET_SAMPLES
     ]
+    # A limit equal to its request is valid; a lower one is Azure's ResourceLimitsLessThanRequests.
+    + [("limits", ("cpu", 1.0), True), ("limits", ("cpu", 0.5), False)]
+    + [("limits", ("memoryInGB", 1.5), True), ("limits", ("memoryInGB", 1.0), False)]
 )
 
 
@@ -378,7 +381,14 @@ def apply_case(generated: Generated, case: tuple[str, Any, bool]) -> Generated:
     if what == "secret":
         put_secret(generated, *value)
         return generated
-    if what == "count":
+    if what == "limits":
+        del _container_list(generated)[1:]
+        generated.body["properties"].pop("ipAddress", None)
+        resources = _container_list(generated)[0]["properties"]["resources"]
+        resources["requests"] = {"cpu": 1.0, "memoryInGB": 1.5}
+        resources["limits"] = {value[0]: value[1]}
+        generated.touched = ["limits", value[0]]
+    elif what == "count":
         _grow(generated, value, over=not valid)
         generated.touched = [value]
     elif what == "port":
@@ -402,7 +412,11 @@ def apply_case(generated: Generated, case: tuple[str, Any, bool]) -> Generated:
 
 def case_id(case: tuple[str, Any, bool]) -> str:
     what, value, valid = case
-    shown = value if what != "secret" else f"{value[0]}-{type(value[1]).__name__}"
+    shown = value
+    if what == "secret":
+        shown = f"{value[0]}-{type(value[1]).__name__}"
+    elif what == "limits":
+        shown = f"{value[0]}-{value[1]}"
     return f"{what}-{shown}-{'ok' if valid else 'refused'}"
 
 

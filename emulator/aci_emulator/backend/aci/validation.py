@@ -241,7 +241,7 @@ def _requests(group: str, cname: str, cprops: dict[str, Any], path: str) -> Reso
             f"The resource requests of container '{cname}' in container group '{group}' are "
             "invalid: CPU and memory must be greater than 0.",
         )
-    bounds.check_steps(group, cname, cprops.get("resources") or {})
+    bounds.check_resources(group, cname, cprops.get("resources") or {})
     gpu = requests.get("gpu")
     return ResourceRequests(
         cpu, memory, Gpu(gpu.get("count"), gpu.get("sku")) if gpu is not None else None
