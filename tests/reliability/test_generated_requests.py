@@ -44,7 +44,7 @@ from generated_requests import (
 )
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from reliability_kit import REPORT, raw_token
+from reliability_kit import REPORT, admin_clients, raw_token
 
 from aci_emulator import Emulator, EmulatorConfig
 
@@ -138,6 +138,7 @@ class Arm:
     emu: Emulator
     session: requests.Session
     log: LogRecorder
+    aci: Any  # the real SDK client, to read stored groups back as users do
 
     @property
     def sub(self) -> str:
@@ -204,7 +205,7 @@ def arm() -> Iterator[Arm]:
             session.verify = emu.info.ca_bundle
             session.headers["Authorization"] = f"Bearer {raw_token(emu.info)}"
             session.headers["Content-Type"] = "application/json"
-            arm = Arm(emu, session, recorder)
+            arm = Arm(emu, session, recorder, admin_clients(emu.info)[1])
             created = arm.call(
                 "PUT",
                 f"{arm.sub}/resourcegroups/{RG}",
@@ -347,6 +348,7 @@ def _judge_answer(arm: Arm, generated: Generated, put: requests.Response, log_st
             ran_once = stored["properties"]["restartPolicy"] == "Never"
             if small_exit and int(small_exit.group(1)) <= 255 and ran_once:
                 assert view["currentState"]["exitCode"] == int(small_exit.group(1)), view
+        _read_back_with_the_sdk(arm, generated)
         lists = arm.lists()
         for listed in lists:
             assert listed.status_code == 200, listed.text
@@ -359,6 +361,21 @@ def _judge_answer(arm: Arm, generated: Generated, put: requests.Response, log_st
     texts = [a.text for a in answers] + [str(dict(a.headers)) for a in answers]
     assert_no_secret(texts, generated.needles())
     assert_no_secret(["\n".join(arm.log.lines[log_start:])], generated.needles())
+
+
+def _read_back_with_the_sdk(arm: Arm, generated: Generated) -> None:
+    """The stored group as the SDK reads it: it deserializes, lists, and holds no secret."""
+    group = arm.aci.container_groups.get(RG, generated.name)
+    assert group.name == generated.name
+    sent = generated.body["properties"]["containers"]
+    assert [c.name for c in group.containers] == [c["name"] for c in sent]
+    for container in group.containers:
+        for variable in container.environment_variables or []:
+            assert variable.secure_value is None, variable.name
+    for credential in group.image_registry_credentials or []:
+        assert credential.password is None
+    listed = arm.aci.container_groups.list_by_resource_group(RG)
+    assert generated.name in [g.name for g in listed]
 
 
 # -- paths ---------------------------------------------------------------------------------
