@@ -1,19 +1,23 @@
 """Generated requests through the real HTTPS stack: every value within Azure's bounds, or refused.
 
-Hypothesis generates container group bodies (valid, one property changed to a hostile value of
-any JSON type, secrets of every JSON type, lists at and past their documented limits) and ARM
-paths (odd casing, encoded characters, extra segments, api-versions with a trailing `%0A` and
-the like), and sends them raw, with a real token, to an in-process emulator. For every one:
+Hypothesis generates container group bodies (valid; one property changed to a hostile value of
+any JSON type; secrets of every JSON type; commands with `exit` and thousands of digits; hostile
+names), each bound Azure documents on and off (CPU and memory steps, limits, ports, counts per
+group), ARM paths (odd casing, encoded and extra segments, api-versions with a trailing `%0A`,
+repeated) and resource group names, and sends them raw, with a real token, to an in-process
+emulator. For every one:
 
 - never a 500: a 4xx in ARM's envelope whose code or message names what was wrong (501
   `NotImplemented` is the emulator's honest answer to a route it lacks);
-- or a stored group that reads back (get), appears in both lists, and deletes;
-- a valid body (by the bounds Azure documents) is stored; a refused request changes nothing:
-  an api-version that is not exactly a served one never deletes anything;
+- or a stored group that reads back (raw and through the SDK), appears in both lists, and
+  deletes, its exit codes within 0-255;
+- a valid body is stored, one past a documented bound refused; a refused request changes
+  nothing: an api-version that is not exactly a served one never deletes anything;
 - no secret (secureValue, registry password, secret volume values, storage account key),
   whatever its JSON type, in any answer or in the emulator's log.
 
-Examples are derandomized and no database is kept, so every run tries the same inputs.
+Examples are derandomized and no database is kept, so every run tries the same inputs (about
+1,200 requests, some 15 s). The known instances a hostile probe found are explicit examples.
 """
 
 from __future__ import annotations
