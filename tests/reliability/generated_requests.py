@@ -347,6 +347,8 @@ BOUND_CASES = (
     + [("memoryInGB", v, False) for v in MEMORY_OFF_STEP]
     + [("port", v, True) for v in PORTS_IN]
     + [("port", v, False) for v in PORTS_OUT]
+    + [("probe", v, True) for v in (1, 65535)]
+    + [("probe", v, False) for v in (0, -80, 65536, 2**63)]
 )
 
 
@@ -388,6 +390,10 @@ def apply_case(generated: Generated, case: tuple[str, Any, bool]) -> Generated:
         resources["requests"] = {"cpu": 1.0, "memoryInGB": 1.5}
         resources["limits"] = {value[0]: value[1]}
         generated.touched = ["limits", value[0]]
+    elif what == "probe":
+        probe = {"httpGet": {"path": "/", "port": value, "scheme": "http"}, "periodSeconds": 10}
+        _container_list(generated)[0]["properties"]["livenessProbe"] = probe
+        generated.touched = ["httpGet", "port"]
     elif what == "count":
         _grow(generated, value, over=not valid)
         generated.touched = [value]

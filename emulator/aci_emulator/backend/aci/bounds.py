@@ -13,7 +13,8 @@ One place for them, so that every value of a body is within Azure's bounds or re
   the memory one also in Azure/azure-cli#7355 and CompositionalIT/farmer#1004);
 - limits no lower than requests: `ResourceLimitsLessThanRequests`, Azure's text (its "contain
   group" included) in virtual-kubelet/virtual-kubelet#143 and docker/compose-cli#357;
-- environment variables per group: no documented limit; 1,000 is our reading.
+- environment variables per group: no documented limit; 1,000 is our reading;
+- a probe's HTTP port, 1-65535 like every port (our reading: no error found for it).
 """
 
 from __future__ import annotations
@@ -77,6 +78,19 @@ def check_counts(group: str, props: dict[str, Any]) -> None:
             f"The container group '{group}' has {variables} environment variables. A container "
             f"group may have at most {MAX_ENVIRONMENT_VARIABLES} environment variables.",
         )
+
+
+def check_probe_ports(group: str, container: str, props: dict[str, Any]) -> None:
+    """A liveness or readiness probe's HTTP port is a port too: 1-65535."""
+    for probe in ("livenessProbe", "readinessProbe"):
+        port = ((props.get(probe) or {}).get("httpGet") or {}).get("port")
+        if port is not None and not 1 <= port <= 65535:
+            raise bad_request(
+                "InvalidPort",
+                f"The port '{_shown(port)}' of the {probe} of container '{container}' in "
+                f"container group '{group}' is invalid. A port must be an integer between 1 and "
+                "65535.",
+            )
 
 
 def check_resources(group: str, container: str, resources: dict[str, Any]) -> None:

@@ -199,6 +199,7 @@ def _container(group: str, container: dict[str, Any], index: int, init: bool = F
             "a valid image reference. Use '<registry>/<repository>:<tag>', in lowercase.",
         )
     resource_requests = None if init else _requests(group, cname, cprops, path)
+    bounds.check_probe_ports(group, cname, cprops)
     ports = [_port(group, p, f"{path}.properties.ports") for p in cprops.get("ports") or []]
     variables = [
         _environment_variable(group, cname, e) for e in cprops.get("environmentVariables") or []
