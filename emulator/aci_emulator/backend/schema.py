@@ -40,6 +40,12 @@ class Map:
 
 Type = str | Obj | Arr | Map
 
+# Properties whose values Azure never returns (render.hide_secrets drops them): a message about
+# one names its place, never its value, whatever its JSON type. Names compare in any case.
+SECRET_PROPERTIES = frozenset(
+    {"securevalue", "password", "storageaccountkey", "workspacekey", "protectedsettings", "secret"}
+)
+
 _EXPECTED = {
     STRING: "a string",
     NUMBER: "a number",
@@ -175,37 +181,39 @@ def check(body: Any, shape: Type) -> None:
     if not isinstance(body, dict):
         raise TypeMismatch("The request body must be a JSON object")
     # An explicit stack, not recursion: whatever the depth of the body, this cannot overflow.
-    stack: list[tuple[Any, Type, str, str]] = [(body, shape, "", "")]
+    # Each entry also says whether it lies within a secret (then its value is never shown).
+    stack: list[tuple[Any, Type, str, str, bool]] = [(body, shape, "", "", False)]
     while stack:
-        value, kind, key, path = stack.pop()
+        value, kind, key, path, secret = stack.pop()
         if value is None or kind == ANY:
             continue
         if isinstance(kind, Obj):
-            _require(isinstance(value, dict), value, "an object", key, path)
+            _require(isinstance(value, dict), value, "an object", key, path, secret)
             for name, sub in kind.fields.items():
                 if name in value:
-                    stack.append((value[name], sub, name, _join(path, name)))
+                    inner = secret or name.lower() in SECRET_PROPERTIES
+                    stack.append((value[name], sub, name, _join(path, name), inner))
         elif isinstance(kind, Map):
-            _require(isinstance(value, dict), value, "an object", key, path)
+            _require(isinstance(value, dict), value, "an object", key, path, secret)
             for name, item in value.items():
                 expected = _EXPECTED.get(kind.value, "an object")
-                _require(item is not None, item, expected, name, _join(path, name))
-                stack.append((item, kind.value, name, _join(path, name)))
+                _require(item is not None, item, expected, name, _join(path, name), secret)
+                stack.append((item, kind.value, name, _join(path, name), secret))
         elif isinstance(kind, Arr):
-            _require(isinstance(value, list), value, "an array", key, path)
+            _require(isinstance(value, list), value, "an array", key, path, secret)
             for i, item in enumerate(value):
                 expected = (
                     _EXPECTED.get(kind.item, "an object")
                     if isinstance(kind.item, str)
                     else "an object"
                 )
-                _require(item is not None, item, expected, key, f"{path}[{i}]")
-                stack.append((item, kind.item, key, f"{path}[{i}]"))
+                _require(item is not None, item, expected, key, f"{path}[{i}]", secret)
+                stack.append((item, kind.item, key, f"{path}[{i}]", secret))
         elif not _scalar_ok(value, kind):
-            if kind in (NUMBER, INTEGER) and not isinstance(value, (dict, list)):
+            if kind in (NUMBER, INTEGER) and not isinstance(value, (dict, list)) and not secret:
                 what = "a number" if kind == NUMBER else "an integer"
                 raise TypeMismatch(f"Could not convert '{_shown(value)}' to {what}. Path '{path}'")
-            _require(False, value, _EXPECTED[kind], key, path)
+            _require(False, value, _EXPECTED[kind], key, path, secret)
 
 
 def without_nulls(value: Any) -> Any:
@@ -233,11 +241,16 @@ def _scalar_ok(value: Any, kind: str) -> bool:
         return False
 
 
-def _require(ok: bool, value: Any, expected: str, key: str, path: str) -> None:
-    if not ok:
-        raise TypeMismatch(
-            f"Unexpected value '{_shown(value)}' for '{key}': expected {expected}. Path '{path}'"
-        )
+def _require(
+    ok: bool, value: Any, expected: str, key: str, path: str, secret: bool = False
+) -> None:
+    if ok:
+        return
+    if secret:  # the place, not the value: a secret is never answered
+        raise TypeMismatch(f"Unexpected value for '{key}': expected {expected}. Path '{path}'")
+    raise TypeMismatch(
+        f"Unexpected value '{_shown(value)}' for '{key}': expected {expected}. Path '{path}'"
+    )
 
 
 def _join(path: str, key: str) -> str:

@@ -55,7 +55,8 @@ ACI_VERSIONS = (
     "2024-11-01-preview",
     "2025-09-01",
 )
-RESOURCES_VERSION = re.compile(r"^20(1[5-9]|2[0-5])-\d\d-\d\d(-preview)?$")
+# Matched in full (fullmatch): a `$` would also let a trailing newline through.
+RESOURCES_VERSION = re.compile(r"20(1[5-9]|2[0-5])-[0-9][0-9]-[0-9][0-9](-preview)?")
 
 
 @dataclass
@@ -160,8 +161,9 @@ class ArmApplication:
         return route.handler(ctx, **params)
 
     def _check_api_version(self, ctx: Ctx, path: str, family: str) -> None:
-        request = ctx.request
-        version = request.args.get("api-version")
+        # A repeated parameter is read whole, its values joined by commas as ASP.NET joins them
+        # (our reading of ARM's front end): a valid first value cannot carry a second one.
+        version = ",".join(ctx.request.args.getlist("api-version"))
         if not version:
             raise ArmError(
                 400,
@@ -172,7 +174,7 @@ class ArmApplication:
             if version not in ACI_VERSIONS:
                 raise _no_provider_for(ctx, path, version)
             return
-        if not RESOURCES_VERSION.match(version):
+        if not RESOURCES_VERSION.fullmatch(version):
             supported = "2015-01-01 to 2025-12-31"
             raise ArmError(
                 400,

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from aci_emulator.backend.aci import shell
+
 PUBLIC_REGISTRIES = ("mcr.microsoft.com", "docker.io", "index.docker.io", "ghcr.io", "quay.io")
 
 # Top words of the plays aci-wordcount counts (its default is Hamlet). The counts reproduce the
@@ -114,8 +116,7 @@ def runs_once(run: ContainerRun) -> bool:
 
 
 def exit_code(run: ContainerRun) -> int:
-    match = re.search(r"\bexit (\d+)", " ".join(run.command))
-    return int(match.group(1)) if match else 0
+    return shell.exit_status(run.command)
 
 
 def log_lines(run: ContainerRun, started: datetime) -> list[tuple[datetime, str]]:

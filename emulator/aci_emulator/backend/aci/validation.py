@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from aci_emulator.backend import schema
+from aci_emulator.backend.aci import bounds
 from aci_emulator.backend.aci.models import (
     Container,
     ContainerGroupRequest,
@@ -55,8 +56,7 @@ DNS_SCOPES = ("Unsecure", "TenantReuse", "SubscriptionReuse", "ResourceGroupReus
 # What one container group may request in a region (the capabilities the emulator reports).
 MAX_CPU_PER_GROUP = 4.0
 MAX_MEMORY_PER_GROUP = 16.0
-# Limits Azure enforces (sources in emulator/README.md, "Limits").
-MAX_CONTAINERS = 60  # per container group
+# Counts and numeric steps Azure documents: bounds.py.
 
 # Properties read into the models' fields; the others are kept as sent.
 _GROUP_FIELDS = ("osType", "restartPolicy", "sku", "priority", "containers", "initContainers")
@@ -123,12 +123,7 @@ def _parse(name: str, body: dict[str, Any]) -> ContainerGroupSpec:
     if not isinstance(props, dict):
         raise invalid_content("Unexpected value for 'properties'. Path 'properties'")
     containers = required(props, "containers", "properties")
-    if len(containers) > MAX_CONTAINERS:
-        raise bad_request(
-            "TooManyContainers",
-            f"The container group '{name}' has {len(containers)} containers. A container group "
-            f"may have at most {MAX_CONTAINERS} containers.",
-        )
+    bounds.check_counts(name, props)
     os_type = props.get("osType")
     if not isinstance(os_type, str) or os_type.lower() not in ("linux", "windows"):
         shown = "<null>" if os_type is None else os_type
@@ -204,6 +199,7 @@ def _container(group: str, container: dict[str, Any], index: int, init: bool = F
             "a valid image reference. Use '<registry>/<repository>:<tag>', in lowercase.",
         )
     resource_requests = None if init else _requests(group, cname, cprops, path)
+    bounds.check_probe_ports(group, cname, cprops)
     ports = [_port(group, p, f"{path}.properties.ports") for p in cprops.get("ports") or []]
     variables = [
         _environment_variable(group, cname, e) for e in cprops.get("environmentVariables") or []
@@ -246,6 +242,7 @@ def _requests(group: str, cname: str, cprops: dict[str, Any], path: str) -> Reso
             f"The resource requests of container '{cname}' in container group '{group}' are "
             "invalid: CPU and memory must be greater than 0.",
         )
+    bounds.check_resources(group, cname, cprops.get("resources") or {})
     gpu = requests.get("gpu")
     return ResourceRequests(
         cpu, memory, Gpu(gpu.get("count"), gpu.get("sku")) if gpu is not None else None

@@ -1,0 +1,141 @@
+"""The numeric bounds Azure documents for a container group, checked before anything is stored.
+
+One place for them, so that every value of a body is within Azure's bounds or refused with a
+4xx naming it. Sources (also in emulator/README.md, "Limits"):
+
+- containers (60), volumes (20) per group, ports per IP address (5): the "Unchangeable (Hard)
+  Limits" of `articles/container-instances/container-instances-resource-and-quota-limits.md`
+  in MicrosoftDocs/azure-docs (an Azure CLI output quoted in MicrosoftDocs/azure-docs#101382
+  said 10 ports; the documented 5 is kept);
+- CPU in steps of 0.01 and memory in steps of 0.1 GB: Azure's messages "The CPU requirement
+  should be in incrememts of 0.01." and "The memory requirement should be in incrememts of
+  0.1 GB." (quoted, Azure's typo included, in docker/compose-cli `aci/convert/convert.go`;
+  the memory one also in Azure/azure-cli#7355 and CompositionalIT/farmer#1004);
+- limits no lower than requests: `ResourceLimitsLessThanRequests`, Azure's text (its "contain
+  group" included) in virtual-kubelet/virtual-kubelet#143 and docker/compose-cli#357;
+- environment variables per group: no documented limit; 1,000 is our reading;
+- a probe's HTTP port, 1-65535 like every port (our reading: no error found for it).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from aci_emulator.errors import bad_request
+
+MAX_CONTAINERS = 60
+MAX_VOLUMES = 20
+MAX_PORTS_PER_IP = 5
+MAX_ENVIRONMENT_VARIABLES = 1000
+# Decimal places a request may have: CPU in hundredths, memory in tenths of a GB.
+CPU_PLACES = 2
+MEMORY_PLACES = 1
+
+
+def decimal_places(value: int | float) -> int:
+    """How many decimal places a JSON number was written with: 0.07 has 2, 1e-300 has 300.
+
+    A float's repr is the shortest text that reads back as it, i.e. what the client wrote;
+    Decimal reads that text exactly, whatever its size (no int() of a huge digit string).
+    """
+    text = repr(value) if isinstance(value, float) else str(value)
+    exponent = Decimal(text).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def check_counts(group: str, props: dict[str, Any]) -> None:
+    """Containers, volumes, ports of the IP address and environment variables of a group."""
+    containers = props.get("containers") or []
+    if len(containers) > MAX_CONTAINERS:
+        raise bad_request(
+            "TooManyContainers",
+            f"The container group '{group}' has {len(containers)} containers. A container group "
+            f"may have at most {MAX_CONTAINERS} containers.",
+        )
+    volumes = props.get("volumes") or []
+    if len(volumes) > MAX_VOLUMES:
+        raise bad_request(
+            "TooManyVolumes",
+            f"The container group '{group}' has {len(volumes)} volumes. A container group may "
+            f"have at most {MAX_VOLUMES} volumes.",
+        )
+    ports = (props.get("ipAddress") or {}).get("ports") or []
+    if len(ports) > MAX_PORTS_PER_IP:
+        raise bad_request(
+            "TooManyIpAddressPorts",
+            f"The 'ipAddress' of container group '{group}' has {len(ports)} ports. An IP "
+            f"address may have at most {MAX_PORTS_PER_IP} ports.",
+        )
+    every = containers + (props.get("initContainers") or [])
+    variables = sum(
+        len((c.get("properties") or {}).get("environmentVariables") or []) for c in every
+    )
+    if variables > MAX_ENVIRONMENT_VARIABLES:
+        raise bad_request(
+            "TooManyEnvironmentVariables",
+            f"The container group '{group}' has {variables} environment variables. A container "
+            f"group may have at most {MAX_ENVIRONMENT_VARIABLES} environment variables.",
+        )
+
+
+def check_probe_ports(group: str, container: str, props: dict[str, Any]) -> None:
+    """A liveness or readiness probe's HTTP port is a port too: 1-65535."""
+    for probe in ("livenessProbe", "readinessProbe"):
+        port = ((props.get(probe) or {}).get("httpGet") or {}).get("port")
+        if port is not None and not 1 <= port <= 65535:
+            raise bad_request(
+                "InvalidPort",
+                f"The port '{_shown(port)}' of the {probe} of container '{container}' in "
+                f"container group '{group}' is invalid. A port must be an integer between 1 and "
+                "65535.",
+            )
+
+
+def check_resources(group: str, container: str, resources: dict[str, Any]) -> None:
+    """CPU and memory in Azure's steps, and limits no lower than requests."""
+    _check_steps(group, container, resources)
+    requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
+    for key, label in (("cpu", "Cpu"), ("memoryInGB", "MemoryInGB")):
+        if limits.get(key) is not None and limits[key] < requests.get(key, 0):
+            raise bad_request(
+                "ResourceLimitsLessThanRequests",
+                f"The resource requirement '{_requirement(requests, limits)}' in container "
+                f"'{container}' of contain group '{group}' is invalid. The '{label}' limit value "
+                "must be greater than or equal to the request value.",
+            )
+
+
+def _requirement(requests: dict[str, Any], limits: dict[str, Any]) -> str:
+    """The requirement as Azure quotes it: memory first, numbers as doubles (`3.0`)."""
+    shown = {
+        kind: {key: float(values[key]) for key in ("memoryInGB", "cpu") if key in values}
+        for kind, values in (("requests", requests), ("limits", limits))
+    }
+    return json.dumps(shown, separators=(",", ":"))
+
+
+def _check_steps(group: str, container: str, resources: dict[str, Any]) -> None:
+    """CPU and memory, requested or limited, in Azure's steps (so at least one step each)."""
+    for kind in ("requests", "limits"):
+        values = resources.get(kind) or {}
+        cpu, memory = values.get("cpu"), values.get("memoryInGB")
+        if cpu is not None and decimal_places(cpu) > CPU_PLACES:
+            raise bad_request(
+                "InvalidContainerResourceRequests",
+                f"The CPU requirement is '{_shown(cpu)}' in container '{container}' of container "
+                f"group '{group}'. The CPU requirement should be in incrememts of 0.01.",
+            )
+        if memory is not None and decimal_places(memory) > MEMORY_PLACES:
+            raise bad_request(
+                "InvalidContainerResourceRequests",
+                f"The memory requirement is '{_shown(memory)}' in container '{container}' of "
+                f"container group '{group}'. The memory requirement should be in incrememts of "
+                "0.1 GB.",
+            )
+
+
+def _shown(value: int | float) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
