@@ -86,30 +86,49 @@ def _current_names(settings: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
+FIXED = frozenset(Emulator.FIXED_SETTINGS)
+
+
+def _subscription_id(pinned: object) -> str:
+    """`pinned` (a subscription id: a GUID, as Azure's), or a new one."""
+    if pinned is None:
+        return str(uuid.uuid4())
+    try:
+        guid = isinstance(pinned, str) and len(pinned) == 36 and bool(uuid.UUID(pinned))
+    except ValueError:
+        guid = False
+    if not guid:
+        raise TypeError(f"subscription_id must be a GUID, as Azure's are, not {pinned!r}.")
+    return str(pinned)
+
+
 def config_for_test(
     emulator: Emulator, *, realistic: bool = False, compressed_live: bool = False, **settings: Any
 ) -> EmulatorConfig:
     """Settings for one test: EmulatorConfig's defaults, or a preset (EmulatorConfig.realistic(),
     EmulatorConfig.compressed_live()), then `settings`.
 
-    The running server's address and identity are kept; the subscription id is new.
+    The running server's address and identity are kept; the subscription id is new, unless
+    `subscription_id` pins one.
     """
     settings = _current_names(settings)
-    fields = {f.name for f in dataclasses.fields(EmulatorConfig)}
-    unknown = sorted(set(settings) - fields)
+    fixed = sorted(set(settings) & set(Emulator.FIXED_SETTINGS))
+    if fixed:
+        raise TypeError(f"{', '.join(fixed)} cannot be set per test (fixed for the test session).")
+    per_test = sorted({f.name for f in dataclasses.fields(EmulatorConfig)} - FIXED)
+    unknown = sorted(set(settings) - set(per_test))
     if unknown:
         raise TypeError(
             f"Unknown emulator setting(s) {', '.join(unknown)}; use realistic=True, "
             f"compressed_live=True, any of {', '.join(PLUGIN_DEFAULTS)} (pytest plugin) or any "
-            f"of: {', '.join(sorted(fields))}."
+            f"of: {', '.join(per_test)}."
         )
-    fixed = sorted(set(settings) & set(Emulator.FIXED_SETTINGS))
-    if fixed:
-        raise TypeError(f"{', '.join(fixed)} cannot be set per test (fixed for the test session).")
     if realistic and compressed_live:
         raise TypeError("Choose one of realistic=True and compressed_live=True.")
     values = {name: getattr(emulator.config, name) for name in Emulator.FIXED_SETTINGS}
-    values["subscription_id"] = str(uuid.uuid4())
+    # A new subscription per test, unless the test pins one (code that keeps its subscription id
+    # or its client for the session then finds the same, emptied, subscription each test).
+    values["subscription_id"] = _subscription_id(settings.pop("subscription_id", None))
     if realistic:
         return EmulatorConfig.realistic(**values, **settings)
     if compressed_live:
