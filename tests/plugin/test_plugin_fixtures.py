@@ -365,3 +365,19 @@ def test_a_pinned_subscription_id_serves_clients_kept_for_the_session(pytester, 
     result.stdout.fnmatch_lines(
         ["*TypeError: subscription_id must be a GUID, as Azure's are, not 'my-subscription'."]
     )
+
+
+def test_printing_the_config_shows_no_secret(azure_emulator, capsys):
+    print(azure_emulator.config)
+
+    shown = capsys.readouterr().out
+    assert azure_emulator.info.client_secret not in shown
+    assert "client_secret=***" in shown and "quota_cores=100.0" in shown
+
+
+@given(secret=st.text(st.characters(codec="ascii", categories=["L", "N"]), min_size=12))
+def test_no_secret_appears_in_a_configs_repr(secret):
+    assume(secret not in repr(EmulatorConfig(client_secret="x")))  # e.g. part of an id
+    config = EmulatorConfig(client_secret=secret)
+    assert secret not in repr(config) and secret not in str(config)
+    assert config.client_secret == secret  # masked when shown, not changed
