@@ -166,6 +166,17 @@ class EmulatedSubscription:
         before the test), oldest first."""
         return list(self._log.entries)
 
+    @property
+    def arm_requests(self) -> list[LoggedRequest]:
+        """`requests` to Resource Manager alone: without the credentials' discovery and token
+        requests to Entra ID, or the emulator's admin routes."""
+        return [r for r in self._log.entries if r.service == "arm"]
+
+    def requests_to(self, method: str, path: str) -> list[LoggedRequest]:
+        """The requests answered for `method` `path` (any query), the path compared
+        case-insensitively, as ARM compares it: `resourceGroups` and `resourcegroups` alike."""
+        return [r for r in self._log.entries if r.is_to(method, path)]
+
     def start_request_log(self) -> None:
         self._log.attach()
 
