@@ -287,6 +287,36 @@ def _patch_msal() -> None:
         ]
 
     _replace(ClientApplication, "_get_instance_metadata", public_cloud_metadata)
+    _patch_msal_managed_identity()
+
+
+def _patch_msal_managed_identity() -> None:
+    """The emulator serves no managed identity. azure-identity's sync ManagedIdentityCredential
+    asks MSAL, and replaces any exception of its request with "no response from the IMDS
+    endpoint", but passes on the description of an error result, the shape MSAL returns for an
+    error the endpoint answers (msal/managed_identity.py, _obtain_token_on_azure_vm): so while
+    routed MSAL returns one naming the emulator, without sending anything."""
+    try:
+        from msal.managed_identity import ManagedIdentityClient
+    except ImportError:
+        return
+    acquire = ManagedIdentityClient.acquire_token_for_client
+
+    def not_emulated(self: Any, *, resource: str, **kwargs: Any) -> Any:
+        if active_routes() is None:
+            return acquire(self, resource=resource, **kwargs)
+        return {
+            "error": "managed_identity_not_emulated",  # our own code: no endpoint was asked
+            "error_description": (
+                f"No managed identity endpoint ({METADATA_HOSTS[0]} or another) was asked for a "
+                f"token for {resource}: in a test that uses the azure_emulator fixture, the "
+                "Azure SDK reaches the local aci_emulator instead of Azure, and it serves no "
+                "managed identity; DefaultAzureCredential() signs in as the emulator's service "
+                f"principal (EnvironmentCredential) instead. {_OFF_SWITCH}"
+            ),
+        }
+
+    _replace(ManagedIdentityClient, "acquire_token_for_client", not_emulated)
 
 
 def _replace(cls: type | ModuleType, name: str, function: Any) -> None:

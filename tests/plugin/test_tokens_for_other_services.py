@@ -93,16 +93,35 @@ def test_a_token_for_resource_manager_is_still_issued(azure_emulator):
     assert [r.status for r in token_requests(azure_emulator)] == [200]
 
 
-def test_managed_identity_names_the_emulator_in_its_cause(azure_emulator):
-    """azure-identity replaces any error of the metadata endpoint with its own message
-    (`except Exception` in ImdsCredential._request_token), so the emulator is named in the
-    exception it chains, which the traceback shows as the direct cause."""
+def test_managed_identity_names_the_emulator(azure_emulator):
+    resource = "https://management.azure.com"
     with pytest.raises(CredentialUnavailableError) as raised:
-        ManagedIdentityCredential().get_token("https://management.azure.com/.default")
+        ManagedIdentityCredential().get_token(f"{resource}/.default")
 
-    assert raised.value.message == (
-        "ManagedIdentityCredential authentication unavailable, no response from the IMDS endpoint."
-    )
+    message = raised.value.message
+    # azure-identity's words first, then the description of MSAL's error result.
+    assert message.startswith("ManagedIdentityCredential authentication unavailable")
+    assert "Token request error: (managed_identity_not_emulated) No managed identity" in message
+    assert f"was asked for a token for {resource}:" in message
+    assert "aci_emulator" in message and "azure_emulator fixture" in message
+    assert "route_azure_hosts=False" in message
+    assert azure_emulator.requests == []  # nothing was sent, to Azure or to the emulator
+
+
+def test_the_async_managed_identity_names_the_emulator_in_its_cause(azure_emulator):
+    """azure.identity.aio's ManagedIdentityCredential sends its own request (no MSAL) and
+    replaces any exception of it with its own message (`except Exception` in
+    ImdsCredential._request_token): the emulator is named in the exception it chains, which a
+    traceback shows as the direct cause."""
+
+    async def get_token() -> None:
+        async with azure.identity.aio.ManagedIdentityCredential() as credential:
+            await credential.get_token("https://management.azure.com/.default")
+
+    with pytest.raises(CredentialUnavailableError) as raised:
+        asyncio.run(get_token())
+
+    assert raised.value.message.startswith("ManagedIdentityCredential authentication unavailable")
     cause = raised.value.__cause__
     assert isinstance(cause, AzureHostNotEmulated)
     assert str(cause).startswith("GET http://169.254.169.254/metadata/identity/oauth2/token was")
@@ -171,3 +190,9 @@ def test_requests_other_than_token_requests_are_not_looked_at():
     )
     ROUTES.refuse_unserved_token("POST", "https://example.com/t/oauth2/v2.0/token", form)
     ROUTES.refuse_unserved_token("POST", "https://login.microsoftonline.com/t/v2.0/x", form)
+
+
+def test_msal_asks_managed_identity_again_after_the_test():
+    from msal.managed_identity import ManagedIdentityClient
+
+    assert ManagedIdentityClient.acquire_token_for_client.__name__ == "acquire_token_for_client"
