@@ -13,8 +13,9 @@ a resource other than Resource Manager fails at once too, naming the emulator.
 
 The seam is the one moto uses for botocore (its HTTP send): the transport classes' `send`,
 `sleep` and aiohttp's SSL context are patched while routing is active, and restored after
-(with the `sleep` that azure-mgmt-core's registration policy sees); and
-MSAL's instance discovery, which the emulator does not serve, is answered for the public cloud.
+(with the `sleep` that azure-mgmt-core's registration policy sees); and MSAL's instance
+discovery, which the emulator does not serve, is answered for the public cloud, and its managed
+identity client with an error naming the emulator (no managed identity is emulated).
 """
 
 from __future__ import annotations
