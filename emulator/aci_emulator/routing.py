@@ -118,7 +118,7 @@ class Routes:
         its public names and its own address."""
         return tuple(_origin(r) for r in (*PUBLIC_AUDIENCES, self.info.arm_endpoint))
 
-    def refuse_unserved_token(self, method: str, url: str, form: dict[str, list[str]]) -> None:
+    def refuse_unserved_token(self, method: str, url: str, body: Any) -> None:
         """Raise AzureHostNotEmulated for a token request (to Entra ID's public hosts or to the
         emulator, whose discovery document names its own endpoint) for a resource the emulator issues no tokens for: a client of another Azure service
         asks for its token before it reaches its own (refused) host, and would otherwise get
@@ -132,6 +132,7 @@ class Routes:
             return
         if not TOKEN_PATH.match(parts.path):
             return
+        form = _form_fields(body)  # read for token requests only, not for every ARM body
         asked = [s for v in form.get("scope", []) for s in v.split() if s not in RESERVED_SCOPES]
         asked += form.get("resource", [])
         served = self.served_resources()
@@ -166,7 +167,7 @@ def _prepare(request: Any, options: dict[str, Any]) -> dict[str, Any]:
     routes = active_routes()
     if routes is None:
         return options
-    routes.refuse_unserved_token(request.method, request.url, _form_of(request))
+    routes.refuse_unserved_token(request.method, request.url, _body_of(request))
     target = routes.route(request.method, request.url)
     if target is None:
         return options
@@ -174,13 +175,19 @@ def _prepare(request: Any, options: dict[str, Any]) -> dict[str, Any]:
     return {**options, "connection_verify": routes.info.ca_bundle}
 
 
-def _form_of(request: Any) -> dict[str, list[str]]:
-    """The form fields of a request's body (azure-core's two request types keep it apart)."""
+def _body_of(request: Any) -> Any:
+    """A request's body: azure-core's two request types keep it apart."""
     body = getattr(request, "content", None)
-    if body is None:
-        body = getattr(request, "data", None)
+    return getattr(request, "data", None) if body is None else body
+
+
+def _form_fields(body: Any) -> dict[str, list[str]]:
+    """The fields of a form body (a dict, as azure-identity passes it, or its encoded text)."""
     if isinstance(body, dict):
-        return {str(k): [str(v)] for k, v in body.items()}
+        return {
+            str(k): [str(x) for x in v] if isinstance(v, (list, tuple)) else [str(v)]
+            for k, v in body.items()
+        }
     if isinstance(body, (bytes, str)):
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
         return parse_qs(text)

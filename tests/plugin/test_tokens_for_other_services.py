@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from urllib.parse import urlencode
 
 # Imported before any pytester run, as in test_plugin_fixtures.py.
 import azure.identity.aio
@@ -157,8 +158,11 @@ RESERVED = st.lists(st.sampled_from(["openid", "profile", "offline_access"]), ma
     domain=st.sampled_from(AZURE_DOMAINS),
     permission=st.sampled_from([".default", "user_impersonation", ""]),
     reserved=RESERVED,
+    encoding=st.sampled_from(["dict", "str", "bytes"]),
 )
-def test_a_token_for_any_other_resource_is_refused(url, labels, domain, permission, reserved):
+def test_a_token_for_any_other_resource_is_refused(
+    url, labels, domain, permission, reserved, encoding
+):
     resource = "https://" + ".".join([*labels, domain])
     if resource in PUBLIC_AUDIENCES:
         return  # Resource Manager's own names are served (below)
@@ -168,8 +172,11 @@ def test_a_token_for_any_other_resource_is_refused(url, labels, domain, permissi
         form = {"resource": [scope]}
     else:
         form = {"scope": [" ".join([*reserved, scope])]}
+    # A form as azure-identity passes it (a dict), or encoded as a request body carries it.
+    body = {"dict": form, "str": urlencode(form, doseq=True)}.get(encoding)
+    body = urlencode(form, doseq=True).encode() if body is None else body
     with pytest.raises(AzureHostNotEmulated, match=f"A token for {re.escape(scope)} was not"):
-        ROUTES.refuse_unserved_token("POST", url, form)
+        ROUTES.refuse_unserved_token("POST", url, body)
 
 
 @given(
