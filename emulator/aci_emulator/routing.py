@@ -119,13 +119,13 @@ class Routes:
         return tuple(_origin(r) for r in (*PUBLIC_AUDIENCES, self.info.arm_endpoint))
 
     def refuse_unserved_token(self, method: str, url: str, body: Any) -> None:
-        """Raise AzureHostNotEmulated for a token request (to Entra ID's public hosts or to the
-        emulator, whose discovery document names its own endpoint) for a resource the emulator issues no tokens for: a client of another Azure service
-        asks for its token before it reaches its own (refused) host, and would otherwise get
-        Entra ID's AADSTS500011 from the emulator, which never names it."""
+        """Raise AzureHostNotEmulated for a token request for a resource the emulator issues no
+        tokens for: a client of another Azure service asks for its token before it reaches its
+        own (refused) host, and would otherwise get Entra ID's AADSTS500011 from the emulator,
+        which never names it. Token requests go to Entra ID's public hosts, or to the emulator
+        itself: its discovery document names its own token endpoint, so MSAL posts there."""
         parts = urlsplit(url)
         host = (parts.hostname or "").lower().rstrip(".")
-        # The emulator's discovery document names its own token endpoint, so MSAL posts there.
         if host not in LOGIN_HOSTS and parts.netloc.lower() != self.emulator_netloc:
             return
         if method.upper() != "POST":
