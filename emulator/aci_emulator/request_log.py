@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Literal
 
 # Entra ID's paths, all under a tenant (or `common`): /{tenant}/oauth2/..., /{tenant}/v2.0/...
 # (discovery), /{tenant}/discovery/... (keys; MSAL's instance discovery). The emulator's admin
@@ -25,8 +26,9 @@ class LoggedRequest:
     status: int
 
     @property
-    def service(self) -> str:
-        """ "arm" (Resource Manager), "entra" (tokens, discovery) or "emulator" (admin routes)."""
+    def service(self) -> Literal["arm", "entra", "emulator"]:
+        """Which service answered: Resource Manager, Entra ID (tokens, discovery) or the
+        emulator's admin routes."""
         if self.path.startswith(ADMIN_PREFIX):
             return "emulator"
         segments = self.path.split("/")

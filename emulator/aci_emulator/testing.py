@@ -62,6 +62,8 @@ PLUGIN_DEFAULTS: dict[str, Any] = {
     # A fault that never fired fails the test at teardown (as responses' unused requests do).
     "assert_all_faults_fired": True,
 }
+# Settings fixed while the server runs (its address and identity): never set per test.
+FIXED = frozenset(Emulator.FIXED_SETTINGS)
 # Former names of settings: one name per setting across faults, the marker and serve's flags.
 RENAMED = {"retry_after_seconds": "retry_after"}
 
@@ -86,19 +88,16 @@ def _current_names(settings: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-FIXED = frozenset(Emulator.FIXED_SETTINGS)
-
-
 def _subscription_id(pinned: object) -> str:
     """`pinned` (a subscription id: a GUID, as Azure's), or a new one."""
     if pinned is None:
         return str(uuid.uuid4())
     try:
-        guid = isinstance(pinned, str) and len(pinned) == 36 and bool(uuid.UUID(pinned))
+        uuid.UUID(pinned if isinstance(pinned, str) and len(pinned) == 36 else "")
     except ValueError:
-        guid = False
-    if not guid:
-        raise TypeError(f"subscription_id must be a GUID, as Azure's are, not {pinned!r}.")
+        raise TypeError(
+            f"subscription_id must be a GUID, as Azure's are, not {pinned!r}."
+        ) from None
     return str(pinned)
 
 
@@ -112,7 +111,7 @@ def config_for_test(
     `subscription_id` pins one.
     """
     settings = _current_names(settings)
-    fixed = sorted(set(settings) & set(Emulator.FIXED_SETTINGS))
+    fixed = sorted(set(settings) & FIXED)
     if fixed:
         raise TypeError(f"{', '.join(fixed)} cannot be set per test (fixed for the test session).")
     per_test = sorted({f.name for f in dataclasses.fields(EmulatorConfig)} - FIXED)
