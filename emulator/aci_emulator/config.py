@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import secrets
 import warnings
-from dataclasses import InitVar, dataclass, field
+from dataclasses import InitVar, dataclass, field, fields
 
 # Well-known placeholder identities: obviously not real, stable across runs so that
 # regression-tested notebook outputs do not change.
 DEFAULT_TENANT_ID = "00000000-0000-4000-8000-00000000a0a0"
 DEFAULT_SUBSCRIPTION_ID = "00000000-0000-4000-8000-00000000c0c0"
 DEFAULT_CLIENT_ID = "00000000-0000-4000-8000-00000000e0e0"
+
+
+# Fields whose values never appear in a repr.
+SECRET_FIELDS = ("client_secret",)
 
 
 class _Unset:
@@ -111,6 +115,14 @@ class EmulatorConfig:
     extra_subscriptions: dict[str, str] = field(default_factory=dict)
     # What one client may send or hold (body size and deadline, headers, connections …).
     limits: Limits = field(default_factory=Limits)
+
+    def __repr__(self) -> str:
+        # Printed in test output and logs: the secret is masked (dataclass keeps this __repr__).
+        shown = (
+            f"{f.name}={'***' if f.name in SECRET_FIELDS else repr(getattr(self, f.name))}"
+            for f in fields(self)
+        )
+        return f"{type(self).__name__}({', '.join(shown)})"
 
     def __post_init__(self, retry_after_seconds: int | None | _Unset) -> None:
         if not isinstance(retry_after_seconds, _Unset):

@@ -106,7 +106,7 @@ def azure_emulator(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[EmulatedSubscription]:
     """A fresh, empty Azure subscription: credential, async_credential, subscription_id,
-    client_kwargs, env, faults, config, requests. Unless route_azure_hosts=False, the SDK's
+    client_kwargs, env, faults, config, requests (arm_requests, requests_to). Unless route_azure_hosts=False, the SDK's
     transports reach it for Azure's public endpoints, and the environment names its principal."""
     from aci_emulator.routing import route_to_emulator
     from aci_emulator.testing import EmulatedSubscription, split_settings

@@ -62,6 +62,8 @@ PLUGIN_DEFAULTS: dict[str, Any] = {
     # A fault that never fired fails the test at teardown (as responses' unused requests do).
     "assert_all_faults_fired": True,
 }
+# Settings fixed while the server runs (its address and identity): never set per test.
+FIXED = frozenset(Emulator.FIXED_SETTINGS)
 # Former names of settings: one name per setting across faults, the marker and serve's flags.
 RENAMED = {"retry_after_seconds": "retry_after"}
 
@@ -86,30 +88,46 @@ def _current_names(settings: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
+def _subscription_id(pinned: object) -> str:
+    """`pinned` (a subscription id: a GUID, as Azure's), or a new one."""
+    if pinned is None:
+        return str(uuid.uuid4())
+    try:
+        uuid.UUID(pinned if isinstance(pinned, str) and len(pinned) == 36 else "")
+    except ValueError:
+        raise TypeError(
+            f"subscription_id must be a GUID, as Azure's are, not {pinned!r}."
+        ) from None
+    return str(pinned)
+
+
 def config_for_test(
     emulator: Emulator, *, realistic: bool = False, compressed_live: bool = False, **settings: Any
 ) -> EmulatorConfig:
     """Settings for one test: EmulatorConfig's defaults, or a preset (EmulatorConfig.realistic(),
     EmulatorConfig.compressed_live()), then `settings`.
 
-    The running server's address and identity are kept; the subscription id is new.
+    The running server's address and identity are kept; the subscription id is new, unless
+    `subscription_id` pins one.
     """
     settings = _current_names(settings)
-    fields = {f.name for f in dataclasses.fields(EmulatorConfig)}
-    unknown = sorted(set(settings) - fields)
+    fixed = sorted(set(settings) & FIXED)
+    if fixed:
+        raise TypeError(f"{', '.join(fixed)} cannot be set per test (fixed for the test session).")
+    per_test = sorted({f.name for f in dataclasses.fields(EmulatorConfig)} - FIXED)
+    unknown = sorted(set(settings) - set(per_test))
     if unknown:
         raise TypeError(
             f"Unknown emulator setting(s) {', '.join(unknown)}; use realistic=True, "
             f"compressed_live=True, any of {', '.join(PLUGIN_DEFAULTS)} (pytest plugin) or any "
-            f"of: {', '.join(sorted(fields))}."
+            f"of: {', '.join(per_test)}."
         )
-    fixed = sorted(set(settings) & set(Emulator.FIXED_SETTINGS))
-    if fixed:
-        raise TypeError(f"{', '.join(fixed)} cannot be set per test (fixed for the test session).")
     if realistic and compressed_live:
         raise TypeError("Choose one of realistic=True and compressed_live=True.")
     values = {name: getattr(emulator.config, name) for name in Emulator.FIXED_SETTINGS}
-    values["subscription_id"] = str(uuid.uuid4())
+    # A new subscription per test, unless the test pins one (code that keeps its subscription id
+    # or its client for the session then finds the same, emptied, subscription each test).
+    values["subscription_id"] = _subscription_id(settings.pop("subscription_id", None))
     if realistic:
         return EmulatorConfig.realistic(**values, **settings)
     if compressed_live:
@@ -146,6 +164,17 @@ class EmulatedSubscription:
         """The requests the emulator answered since `start_request_log()` (the plugin starts it
         before the test), oldest first."""
         return list(self._log.entries)
+
+    @property
+    def arm_requests(self) -> list[LoggedRequest]:
+        """`requests` to Resource Manager alone: without the credentials' discovery and token
+        requests to Entra ID, or the emulator's admin routes."""
+        return [r for r in self._log.entries if r.service == "arm"]
+
+    def requests_to(self, method: str, path: str) -> list[LoggedRequest]:
+        """The requests answered for `method` `path` (any query), the path compared
+        case-insensitively, as ARM compares it: `resourceGroups` and `resourcegroups` alike."""
+        return [r for r in self._log.entries if r.is_to(method, path)]
 
     def start_request_log(self) -> None:
         self._log.attach()

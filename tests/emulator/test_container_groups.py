@@ -65,7 +65,7 @@ def test_raw_put_answers_201_pending_with_async_operation_then_200(raw, rg, cg_n
 
 
 def test_without_retry_after_the_service_sends_none(make_emulator):
-    realistic = make_emulator(retry_after_seconds=None)  # as live ACI: no Retry-After at all
+    realistic = make_emulator(retry_after=None)  # as live ACI: no Retry-After at all
     rg = realistic.create_rg()
     raw = realistic.raw()
 

@@ -213,7 +213,7 @@ class Replayer:
                 provisioning_seconds=HOLD_SECONDS,
                 task_seconds=HOLD_SECONDS,
                 resource_group_delete_seconds=HOLD_SECONDS,
-                retry_after_seconds=None,  # real ACI and ARM send none on these operations
+                retry_after=None,  # real ACI and ARM send none on these operations
                 quota_cores=100,
             )
         )

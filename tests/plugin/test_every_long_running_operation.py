@@ -145,7 +145,10 @@ def test_every_operation_async(azure_emulator, timing):
 
 
 @pytest.mark.azure_emulator(retry_after_seconds=1)
-def test_the_former_setting_name_still_works_and_says_so(azure_emulator):
+def test_the_former_setting_name_still_works_and_says_so(recwarn, azure_emulator):
+    # recwarn, set up before the fixture, holds what the marker's old name warned.
+    [warned] = [w for w in recwarn if issubclass(w.category, DeprecationWarning)]
+    assert str(warned.message) == "The setting retry_after_seconds= is now retry_after=."
     assert azure_emulator.config.retry_after == 1
     with pytest.warns(DeprecationWarning, match="retry_after"):
         assert azure_emulator.config.retry_after_seconds == 1

@@ -1,5 +1,6 @@
 """`pip install "aci-emulator[pytest]"` installs every distribution that the documentation's
-examples and examples/ import: each is named by the extra (or is the emulator's own)."""
+examples and examples/ import: each is named by the extra (or is the emulator's own). The extra
+is read from the installed distribution's metadata (Python 3.10 has no tomllib)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,26 @@ import re
 import sys
 from pathlib import Path
 
-import tomllib
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[2]
-PYPROJECT = ROOT / "emulator" / "pyproject.toml"
 DOCS = ROOT / "docs" / "testing-your-code.md"
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 CANDIDATES = importlib.metadata.packages_distributions()
+
+
+def the_extra() -> list[Requirement]:
+    """The requirements `aci-emulator[pytest]` adds to the distribution's own."""
+    requirements = [Requirement(line) for line in importlib.metadata.requires("aci-emulator") or []]
+    extra = [
+        r
+        for r in requirements
+        if r.marker is not None
+        and r.marker.evaluate({"extra": "pytest"})
+        and not r.marker.evaluate({"extra": ""})
+    ]
+    assert extra, "the installed aci-emulator declares no [pytest] extra"
+    return extra
 
 
 def imported_modules(source: str) -> set[str]:
@@ -55,8 +68,7 @@ def distribution_of(module: str) -> str | None:
 
 
 def test_every_import_of_the_examples_is_installed_by_the_extra():
-    extra = tomllib.loads(PYPROJECT.read_text())["project"]["optional-dependencies"]["pytest"]
-    named = {Requirement(line).name.lower() for line in extra} | {"aci-emulator"}
+    named = {requirement.name.lower() for requirement in the_extra()} | {"aci-emulator"}
     modules = set().union(*(imported_modules(code) for code in documented_code()))
     needed = {m: distribution_of(m) for m in sorted(modules)}
 
@@ -69,8 +81,6 @@ def test_every_import_of_the_examples_is_installed_by_the_extra():
 
 
 def test_the_extras_ranges_hold_the_versions_the_tests_run():
-    extra = tomllib.loads(PYPROJECT.read_text())["project"]["optional-dependencies"]["pytest"]
-    for line in extra:
-        requirement = Requirement(line)
+    for requirement in the_extra():
         installed = importlib.metadata.version(requirement.name)
         assert requirement.specifier.contains(installed), (requirement, installed)

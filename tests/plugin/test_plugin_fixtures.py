@@ -4,6 +4,7 @@ a claim spans tests, through pytester runs of small test files."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import importlib.metadata
 import os
@@ -20,8 +21,11 @@ from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.resource.resources.aio import (
     ResourceManagementClient as AsyncResourceManagementClient,
 )
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
-from aci_emulator.testing import POLL_SECONDS
+from aci_emulator import Emulator, EmulatorConfig
+from aci_emulator.testing import POLL_SECONDS, config_for_test
 
 # pytester runs small test files in-process, with the installed plugin loaded as in any project.
 pytest_plugins = ["pytester"]
@@ -177,6 +181,31 @@ def test_bad_settings_are_named(pytester):
     )
 
 
+def listed_settings(unknown: str) -> list[str]:
+    """The names that the unknown-setting message offers instead."""
+    with pytest.raises(TypeError) as raised:
+        config_for_test(Emulator(), **{unknown: 1})
+    message = str(raised.value)
+    assert message.startswith(f"Unknown emulator setting(s) {unknown}; use realistic=True, ")
+    return message.rsplit("or any of: ", 1)[1].rstrip(".").split(", ")
+
+
+@given(unknown=st.from_regex(r"[a-z][a-z_]{0,20}", fullmatch=True))
+def test_every_setting_the_message_offers_may_be_set_per_test(unknown):
+    names = {f.name for f in dataclasses.fields(EmulatorConfig)}
+    assume(unknown not in names and unknown != "retry_after_seconds")
+    listed = listed_settings(unknown)
+
+    assert set(listed) == names - set(Emulator.FIXED_SETTINGS)  # none fixed for the session
+    defaults = EmulatorConfig()
+    emulator = Emulator()
+    for name in listed:
+        value = getattr(defaults, name)
+        if name == "subscription_id":
+            value = "00000000-0000-4000-8000-0000000000ff"
+        assert getattr(config_for_test(emulator, **{name: value}), name) == value
+
+
 def test_env_lists_what_environment_configured_code_reads(azure_emulator):
     env = azure_emulator.env
     info = azure_emulator.info
@@ -281,3 +310,74 @@ def test_an_unregistered_provider_is_registered_by_the_sdk(azure_emulator, azure
     assert resources.providers.get("Microsoft.ContainerInstance").registration_state == (
         "Registered"
     )
+
+
+def test_a_pinned_subscription_id_serves_clients_kept_for_the_session(pytester, monkeypatch):
+    """Code that builds its client once (at import, or cached) keeps the first test's
+    subscription id: a new id per test answers it SubscriptionNotFound, a pinned one does not,
+    and each test still starts from an empty subscription."""
+    monkeypatch.delenv("AZURE_SUBSCRIPTION_ID", raising=False)
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.fixture(scope="module")
+        def azure_emulator_config():
+            return {"subscription_id": "00000000-0000-4000-8000-0000000000aa"}
+        """
+    )
+    pytester.makepyfile(
+        """
+        import functools
+        import os
+        import pytest
+        from azure.core.exceptions import HttpResponseError
+        from azure.identity import DefaultAzureCredential
+        from azure.mgmt.resource.resources import ResourceManagementClient
+
+        @functools.cache
+        def client():  # the user's module-level client, built on first use
+            return ResourceManagementClient(
+                DefaultAzureCredential(), os.environ["AZURE_SUBSCRIPTION_ID"]
+            )
+
+        def test_first(azure_emulator):
+            assert azure_emulator.subscription_id == "00000000-0000-4000-8000-0000000000aa"
+            client().resource_groups.create_or_update("kept", {"location": "eastus"})
+
+        def test_second_reuses_the_client(azure_emulator):
+            assert list(client().resource_groups.list()) == []
+
+        @pytest.mark.azure_emulator(subscription_id=None)
+        def test_a_new_id_again(azure_emulator):
+            assert azure_emulator.subscription_id != "00000000-0000-4000-8000-0000000000aa"
+            with pytest.raises(HttpResponseError) as raised:
+                list(client().resource_groups.list())
+            assert raised.value.error.code == "SubscriptionNotFound"
+
+        @pytest.mark.azure_emulator(subscription_id="my-subscription")
+        def test_not_a_guid(azure_emulator):
+            pass
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*TypeError: subscription_id must be a GUID, as Azure's are, not 'my-subscription'."]
+    )
+
+
+def test_printing_the_config_shows_no_secret(azure_emulator, capsys):
+    print(azure_emulator.config)
+
+    shown = capsys.readouterr().out
+    assert azure_emulator.info.client_secret not in shown
+    assert "client_secret=***" in shown and "quota_cores=100.0" in shown
+
+
+@given(secret=st.text(st.characters(codec="ascii", categories=["L", "N"]), min_size=12))
+def test_no_secret_appears_in_a_configs_repr(secret):
+    assume(secret not in repr(EmulatorConfig(client_secret="x")))  # e.g. part of an id
+    config = EmulatorConfig(client_secret=secret)
+    assert secret not in repr(config) and secret not in str(config)
+    assert config.client_secret == secret  # masked when shown, not changed

@@ -185,6 +185,8 @@ def test_nothing_a_test_adds_is_visible_to_the_next(pytester):
         from azure.identity import ClientSecretCredential, DefaultAzureCredential
         from azure.mgmt.resource.resources import ResourceManagementClient
 
+        from aci_emulator import EmulatorConfig
+
         SCOPE = "https://management.azure.com/.default"
         left = {}
 
@@ -213,7 +215,10 @@ def test_nothing_a_test_adds_is_visible_to_the_next(pytester):
                 ClientSecretCredential(info.tenant_id, info.client_id, "s-rotated").get_token(SCOPE)
             assert azure_emulator.faults.active() == []
             config = azure_emulator.config
-            assert (config.quota_cores, config.page_size, config.provisioning_seconds) == (100, 100, 0)
+            defaults = EmulatorConfig()  # the settings of a new instance
+            assert (config.quota_cores, config.page_size, config.provisioning_seconds) == (
+                defaults.quota_cores, defaults.page_size, defaults.provisioning_seconds
+            )
             assert emu.clock.now() < left["now"]
             assert azure_emulator.subscription_id != left["subscription"]
             client = ResourceManagementClient(DefaultAzureCredential(), azure_emulator.subscription_id)
