@@ -186,7 +186,7 @@ def test_a_failure_names_the_states_seen(arm_error):
     ("what", "typical"),
     [
         ("create container group 'a'", "typically 10 s to a minute, longer for a large image"),
-        ("delete resource group 'rg'", "typically 1 to 2 minutes"),
+        ("delete resource group 'rg'", "typically 1 to 2 minutes; the emulator paces it shorter"),
         ("delete container group 'a'", "one request: its 200 answer ends the operation"),
         ("restart container group 'a'", "not recorded; the emulator paces a restart as a create"),
         ("start container group 'a'", "typically 10 s to a minute, as a create"),
