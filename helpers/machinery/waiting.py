@@ -37,7 +37,7 @@ FINAL_STATES = ("Succeeded", "Failed", "Canceled", "Terminated")
 # shorter than live.
 TYPICAL_LIVE = (
     ("create", "typically 10 s to a minute, longer for a large image"),
-    ("update", "not recorded; faster than a create (cached image layers), paced as one"),
+    ("update", "not recorded; faster than a create (cached layers); the emulator paces it as one"),
     ("restart", "not recorded; the emulator paces a restart as a create"),
     ("start", "typically 10 s to a minute, as a create"),
     ("delete resource group", "typically 1 to 2 minutes; the emulator paces it shorter"),
