@@ -1,4 +1,4 @@
-"""Run every notebook with strict nbval (outputs compared), against the local emulator."""
+"""Run every notebook with strict nbval (outputs compared), on the default path: the emulator."""
 
 from __future__ import annotations
 
@@ -35,8 +35,8 @@ def test_notebook_reproduces_its_committed_outputs(path):
         "-q",
         str(path.relative_to(ROOT)),
     ]
-    env = {**os.environ, "ACI_TUTORIAL_TARGET": "emulator"}
-    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    # notebooks/conftest.py removes every setting: the run takes the default path (the emulator).
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     # One nbval item per code cell: none skipped, none left uncompared.
     cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]

@@ -114,7 +114,10 @@ def clean_up(
         for container_group in container_groups:
             _delete_container_group(ctx, report, name, container_group, stream)
         if not resource_group.created:
-            report.add("kept", what, "it existed before this run; other resources in it untouched")
+            why = (
+                "it existed before this run looked for it: ensure_resource_group did not create it"
+            )
+            report.add("kept", what, why)
             return report
         if (groups.get(name).tags or {}).get(RUN_TAG) != resource_group.run_id:
             report.add("kept", what, "its tutorial-run tag no longer names this run")

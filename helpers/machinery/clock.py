@@ -55,11 +55,9 @@ class Stopwatch:
         return time.monotonic() - self._real
 
     def text(self) -> str:
-        """'9.6 s' live; '9.6 s emulated (0.2 s real)' when an emulated clock ran ahead."""
+        """'9.6 s' live; '9.6 s emulated (0.2 s real)' on an emulated clock, always both."""
         real = self.real()
         if self.emulated is None or self._shown is None:
             return f"{real:.1f} s"
         shown = (self.emulated() - self._shown).total_seconds()
-        if f"{shown:.1f}" == f"{real:.1f}":
-            return f"{shown:.1f} s"
         return f"{shown:.1f} s emulated ({real:.1f} s real)"

@@ -301,3 +301,21 @@ def _shown_raw(name: str, value: str) -> str:
     if name in _IDS:
         return mask(value)
     return "not shown" if name == "AZURE_CLIENT_SECRET" else value
+
+
+def default_path_environment(environ: Mapping[str, str], folder: Path) -> dict[str, str]:
+    """``environ`` without any setting, for a run that must take the default path.
+
+    With no setting in the environment and no .env from ``folder`` upward, ``connect()`` in
+    ``folder`` takes the path a new reader's first run takes: auto, no subscription, the local
+    emulator. Committed outputs show that path; a .env would change it (and could point at a
+    live subscription), so its presence is an error rather than something to override.
+    """
+    for parent in (folder.resolve(), *folder.resolve().parents):
+        if (parent / ".env").is_file():
+            raise ConfigurationError(
+                f"{parent / '.env'} would configure this run.",
+                "Move it aside while the notebooks run: their saved outputs show the default "
+                "path (no subscription, no .env: the local emulator).",
+            )
+    return {name: value for name, value in environ.items() if name not in SETTINGS}

@@ -29,17 +29,20 @@ from .wire import _json, recording, reported_state
 T = TypeVar("T")
 
 FINAL_STATES = ("Succeeded", "Failed", "Canceled", "Terminated")
-# What each step typically takes live (first matching start of the `what` text): ACI pulls
-# and starts a small image in about 10 s (Azure CLI recording test_container_create.yaml),
-# larger images take longer; deleting a resource group with resources in it takes minutes.
+# What each step takes live (first matching start of the `what` text). ACI pulls and starts a
+# small image in about 10 s (Azure CLI recording test_container_create.yaml: PUT 11:42:57,
+# Started 11:43:06); larger images take longer. Its DELETE answers 200 at once, with nothing to
+# poll (same recording). No recording times a restart or a redeploy (Microsoft's update page:
+# faster than a create): the emulator paces them as a create, and a resource group delete
+# shorter than live.
 TYPICAL_LIVE = (
-    ("create", "10 s to a minute, longer for a large image"),
-    ("update", "10 s to a minute"),
-    ("restart", "10 s to a minute"),
-    ("start", "10 s to a minute"),
-    ("delete resource group", "1 to 2 minutes"),
-    ("delete", "a few seconds"),
-    ("run", "as long as the task runs, plus the start"),
+    ("create", "typically 10 s to a minute, longer for a large image"),
+    ("update", "not recorded; faster than a create (cached layers); the emulator paces it as one"),
+    ("restart", "not recorded; the emulator paces a restart as a create"),
+    ("start", "typically 10 s to a minute, as a create"),
+    ("delete resource group", "typically 1 to 2 minutes; the emulator paces it shorter"),
+    ("delete", "one request: its 200 answer ends the operation"),
+    ("run", "typically as long as the task runs, plus the start"),
 )
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -60,7 +63,7 @@ def _state(poller: LROPoller) -> str:
 
 
 def typical_live(what: str) -> str | None:
-    """How long the step ``what`` typically takes against live Azure, if known."""
+    """How long the step ``what`` takes against live Azure, as far as recordings tell."""
     for start, typical in TYPICAL_LIVE:
         if what.startswith(start):
             return typical
@@ -130,7 +133,7 @@ class _Line:
 
 def _live_note(what: str, emulated: bool) -> str:
     typical = typical_live(what) if emulated else None
-    return f" — live, typically {typical}" if typical else ""
+    return f" — live, {typical}" if typical else ""
 
 
 def wait_for(

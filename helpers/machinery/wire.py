@@ -145,6 +145,10 @@ class Transcript:
             if x.request_body is not None:
                 out.append(f"    {_body_line(x.request_body)}")
             excerpt = _excerpt(x.body)
+            if excerpt and x.method == "DELETE" and 200 <= x.status < 300:
+                # ACI answers a delete with the group as it was just before (recorded: Azure
+                # CLI test_container_create.yaml), not with its state after the delete.
+                excerpt = f"body: the group as it was before the delete ({excerpt})"
             out.append(f"  → {x.status} {x.reason}" + (f"  {excerpt}" if excerpt else "") + repeat)
             for name in LRO_HEADERS:
                 value = x.headers.get(name.lower())  # HTTP/2 sends names in lower case

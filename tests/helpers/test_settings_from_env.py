@@ -1,7 +1,7 @@
 import pytest
 
 from helpers.machinery.errors import ConfigurationError
-from helpers.machinery.settings import Settings, mask
+from helpers.machinery.settings import SETTINGS, Settings, default_path_environment, mask
 
 SUB = "12345678-1234-1234-1234-123456789abc"
 
@@ -102,3 +102,14 @@ def test_dotenv_is_read_from_the_cwd_upward_and_the_environment_wins(tmp_path, m
 def test_mask_keeps_only_the_ends():
     assert mask(SUB) == "1234…9abc"
     assert mask(None) == "(not set)"
+
+
+def test_the_default_path_environment_drops_every_setting_and_refuses_a_dotenv(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    environ = {name: "x" for name in SETTINGS} | {"PATH": "/bin", "HOME": "/home/me"}
+    assert default_path_environment(environ, folder) == {"PATH": "/bin", "HOME": "/home/me"}
+    (tmp_path / ".env").write_text("AZURE_SUBSCRIPTION_ID=00000000-0000-0000-0000-000000000001\n")
+    with pytest.raises(ConfigurationError) as caught:
+        default_path_environment({}, folder)
+    assert caught.value.message == f"{tmp_path / '.env'} would configure this run."

@@ -167,7 +167,9 @@ def test_wait_for_takes_the_states_from_the_wire_not_from_sampling(ctx):
         tick=30,
     )
     assert out.getvalue().startswith("restart container group 'restarted': Pending → Succeeded in ")
-    assert out.getvalue().endswith(" s real) — live, typically 10 s to a minute\n")
+    assert out.getvalue().endswith(
+        " s real) — live, not recorded; the emulator paces a restart as a create\n"
+    )
 
 
 def test_a_create_starts_from_the_state_its_201_reports(ctx):
@@ -179,3 +181,26 @@ def test_a_create_starts_from_the_state_its_201_reports(ctx):
         tick=30,
     )
     assert out.getvalue().startswith("create container group 'new': Pending → Succeeded in ")
+
+
+def test_a_delete_s_body_is_shown_as_the_group_before_the_delete(ctx):
+    ctx.aci.container_groups.begin_create_or_update(
+        ctx.resource_group, "deleted", definition(ctx), polling_interval=0.05
+    ).result()
+    out = io.StringIO()
+    with show_http(stream=out):
+        wait_for(
+            ctx.aci.container_groups.begin_delete(ctx.resource_group, "deleted"),
+            "delete container group 'deleted'",
+            stream=io.StringIO(),
+        )
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("DELETE ") and lines[0].endswith(
+        "/containerGroups/deleted?api-version=2023-05-01"
+    )
+    # Azure CLI recording test_container_create.yaml: 200 with the group as it was, Running.
+    assert lines[1] == (
+        "  → 200 OK  body: the group as it was before the delete "
+        "(provisioningState: Succeeded, instanceView.state: Running)"
+    )
+    assert len(lines) == 2  # nothing to poll

@@ -185,10 +185,11 @@ def test_a_failure_names_the_states_seen(arm_error):
 @pytest.mark.parametrize(
     ("what", "typical"),
     [
-        ("create container group 'a'", "10 s to a minute, longer for a large image"),
-        ("delete resource group 'rg'", "1 to 2 minutes"),
-        ("delete container group 'a'", "a few seconds"),
-        ("restart container group 'a'", "10 s to a minute"),
+        ("create container group 'a'", "typically 10 s to a minute, longer for a large image"),
+        ("delete resource group 'rg'", "typically 1 to 2 minutes; the emulator paces it shorter"),
+        ("delete container group 'a'", "one request: its 200 answer ends the operation"),
+        ("restart container group 'a'", "not recorded; the emulator paces a restart as a create"),
+        ("start container group 'a'", "typically 10 s to a minute, as a create"),
         ("list things", None),
     ],
 )
