@@ -173,21 +173,3 @@ class EmulatorConfig:
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
-
-
-def _old_retry_after(config: EmulatorConfig) -> int | None:
-    warnings.warn(
-        "EmulatorConfig.retry_after_seconds is now EmulatorConfig.retry_after.",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return config.retry_after
-
-
-def _set_old_retry_after(config: EmulatorConfig, value: int | None) -> None:
-    _old_retry_after(config)
-    config.retry_after = value
-
-
-# Read and written under its former name too; the InitVar above takes it as an argument.
-EmulatorConfig.retry_after_seconds = property(_old_retry_after, _set_old_retry_after)  # type: ignore[assignment]

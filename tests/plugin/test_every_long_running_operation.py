@@ -150,8 +150,18 @@ def test_the_former_setting_name_still_works_and_says_so(recwarn, azure_emulator
     [warned] = [w for w in recwarn if issubclass(w.category, DeprecationWarning)]
     assert str(warned.message) == "The setting retry_after_seconds= is now retry_after=."
     assert azure_emulator.config.retry_after == 1
-    with pytest.warns(DeprecationWarning, match="retry_after"):
-        assert azure_emulator.config.retry_after_seconds == 1
+
+
+def test_copying_a_config_does_not_warn_of_the_former_name():
+    import dataclasses
+    import warnings
+
+    from aci_emulator import EmulatorConfig
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        copied = dataclasses.replace(EmulatorConfig(retry_after=2), page_size=3)
+    assert (copied.retry_after, copied.page_size) == (2, 3)
 
 
 def test_a_fractional_retry_after_is_refused_by_name():
