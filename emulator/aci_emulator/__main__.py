@@ -105,7 +105,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="behave like live ACI: seconds of provisioning, no Retry-After, real timestamps",
     )
     serve.add_argument("--provisioning-seconds", type=float, help="time from create to running")
-    serve.add_argument("--quota-cores", type=float, help="standard cores per region (default 10)")
+    serve.add_argument("--quota-cores", type=float, help="standard cores per region (default 100)")
     serve.add_argument(
         "--retry-after",
         type=int,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from aci_emulator.backend.cloud import Cloud
@@ -30,7 +30,7 @@ class EmulatorInfo:
     tenant_id: str
     subscription_id: str
     client_id: str
-    client_secret: str
+    client_secret: str = field(repr=False)  # printed by no repr, logged nowhere
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)

@@ -308,3 +308,9 @@ def test_hosts_outside_azure_are_sent_as_they_are(labels, tld):
     host = ".".join([*labels, tld])
     assume(not any(host.endswith(d) for d in AZURE_DOMAINS))
     assert ROUTES.route("GET", f"https://{host}/azure.com/management.azure.com") is None
+
+
+def test_no_repr_shows_the_client_secret(azure_emulator):
+    secret = azure_emulator.config.client_secret
+    assert secret and secret not in repr(azure_emulator.config)
+    assert secret not in repr(azure_emulator.info)
