@@ -79,6 +79,10 @@ def _container_group(cg: ContainerGroup, view: View) -> dict[str, Any]:
         props["ipAddress"] = _ip_address(spec.ip_address, cg, with_ip=view != "create")
     hide_secrets(props)
     props["provisioningState"] = cg.provisioning_state
+    # Read-only from 2024-05-01-preview (pruned where the spec lacks it); the REST spec's
+    # examples of 2025-09-01 (ContainerGroupsUpdate, ContainerGroupsDelete,
+    # ContainerGroupsGetPriority) show `false` for a group that came from no standby pool.
+    props["isCreatedFromStandbyPool"] = False
     props["provisioningTimeoutInSeconds"] = 1800
     props["isCustomProvisioningTimeout"] = False
     if view != "list":
