@@ -124,8 +124,9 @@ def test_a_group_from_no_standby_pool_says_so_where_the_version_defines_it(
         "GET", raw.cg_path(rg, cg_name).rsplit("/", 1)[0], api_version=api_version
     ).json()["value"]
 
-    # Read-only from 2024-05-01-preview; the REST spec's 2025-09-01 examples show `false`
-    # (ContainerGroupsUpdate, ContainerGroupsDelete, ContainerGroupsGetPriority).
+    # Read-only from 2024-05-01-preview. Recorded `false`: Azure CLI
+    # test_container_create_with_acr.yaml (2024-05-01-preview); also the REST spec's 2025-09-01
+    # examples (ContainerGroupsUpdate, ContainerGroupsDelete, ContainerGroupsGetPriority).
     for answer in (got, *listed):
         if filled:
             assert answer["properties"]["isCreatedFromStandbyPool"] is False
