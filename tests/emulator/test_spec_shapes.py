@@ -8,6 +8,7 @@ import json
 import uuid
 from importlib import resources
 
+import pytest
 from aci_builders import ACI_API, group
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -180,3 +181,50 @@ def test_each_vendored_version_returns_only_what_its_spec_defines(raw, rg, versi
         assert ("zones" in answer) == (zones and "zones" in top_level), version
         assert answer["properties"]["osType"] == "Linux"
         assert answer["properties"]["containers"][0]["properties"]["image"]
+
+
+# By version, what a group's answer holds beyond the common core: from each spec, and from what
+# recordings show Azure returning beyond it (RETURNED_BEYOND_SPEC).
+VERSION_ADDS = {
+    # Defined by none of these: the timeouts, the pool flag, a credential's delegation flag.
+    "2022-10-01-preview": set(),
+    # The one spec defining the timeout (not isCustomProvisioningTimeout).
+    "2023-02-01-preview": {"provisioningTimeoutInSeconds"},
+    # Recorded beyond the spec: every Azure CLI container recording of May 2023.
+    "2023-05-01": {"provisioningTimeoutInSeconds", "isCustomProvisioningTimeout"},
+    # Spec (pool flag) and recorded (timeouts, delegation flag): test_container_create_with_acr.
+    "2024-05-01-preview": {
+        "provisioningTimeoutInSeconds",
+        "isCustomProvisioningTimeout",
+        "isCreatedFromStandbyPool",
+        "isDelegatedIdentity",
+    },
+    "2025-09-01": {"isCreatedFromStandbyPool"},
+}
+OPTIONAL = {
+    "provisioningTimeoutInSeconds",
+    "isCustomProvisioningTimeout",
+    "isCreatedFromStandbyPool",
+    "isDelegatedIdentity",
+}
+
+
+@pytest.mark.parametrize(("version", "adds"), sorted(VERSION_ADDS.items()))
+def test_each_version_adds_what_its_spec_or_recordings_show(raw, rg, version, adds):
+    definition = wire_definition()
+    definition["properties"]["imageRegistryCredentials"] = [
+        {"server": "index.docker.io", "username": "someone", "password": "not-returned"}
+    ]
+    name = f"adds-{uuid.uuid4().hex[:12]}"
+
+    put = raw.request("PUT", raw.cg_path(rg, name), api_version=version, json=definition)
+    got = raw.request("GET", raw.cg_path(rg, name), api_version=version).json()
+
+    assert put.status_code in (200, 201), put.text
+    props = got["properties"]
+    (credential,) = props["imageRegistryCredentials"]
+    present = {key for key in OPTIONAL if key in props} | (
+        {"isDelegatedIdentity"} if "isDelegatedIdentity" in credential else set()
+    )
+    assert present == adds
+    assert "password" not in credential
