@@ -1,10 +1,12 @@
 """What Azure fills in or leaves out of a container group it returns: the managed identities'
-ids, and no `ports` on an init container (its spec defines none)."""
+ids, no `ports` on an init container (its spec defines none), and `isCreatedFromStandbyPool`
+where the requested version defines it."""
 
 from __future__ import annotations
 
 import uuid
 
+import pytest
 from aci_builders import ACI_API, group
 from azure.mgmt.containerinstance.models import (
     ContainerGroupIdentity,
@@ -106,3 +108,27 @@ def test_an_init_container_comes_back_without_ports(aci, raw, rg, cg_name):
     assert "ports" not in init
     assert init["image"] == "busybox"
     assert body["properties"]["containers"][0]["properties"]["ports"] == [{"port": 80}]
+
+
+@pytest.mark.parametrize(
+    ("api_version", "filled"),
+    [("2023-05-01", False), ("2024-05-01-preview", True), ("2025-09-01", True)],
+)
+def test_a_group_from_no_standby_pool_says_so_where_the_version_defines_it(
+    aci, raw, rg, cg_name, api_version, filled
+):
+    aci.container_groups.begin_create_or_update(rg, cg_name, group()).result()
+
+    got = raw.request("GET", raw.cg_path(rg, cg_name), api_version=api_version).json()
+    listed = raw.request(
+        "GET", raw.cg_path(rg, cg_name).rsplit("/", 1)[0], api_version=api_version
+    ).json()["value"]
+
+    # Read-only from 2024-05-01-preview. Recorded `false`: Azure CLI
+    # test_container_create_with_acr.yaml (2024-05-01-preview); also the REST spec's 2025-09-01
+    # examples (ContainerGroupsUpdate, ContainerGroupsDelete, ContainerGroupsGetPriority).
+    for answer in (got, *listed):
+        if filled:
+            assert answer["properties"]["isCreatedFromStandbyPool"] is False
+        else:
+            assert "isCreatedFromStandbyPool" not in answer["properties"]

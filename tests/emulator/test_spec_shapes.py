@@ -3,14 +3,19 @@ the version's schema does not define is not returned, whatever a client sent."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from importlib import resources
 
+import pytest
 from aci_builders import ACI_API, group
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aci_emulator.web import api_specs
+from aci_emulator.web.app import ACI_VERSIONS
+from aci_emulator.web.render_aci import RETURNED_BEYOND_SPEC
 
 SPEC = json.loads(
     (resources.files("aci_emulator") / "specs" / f"{ACI_API}.json").read_text(encoding="utf-8")
@@ -97,3 +102,129 @@ def test_an_older_version_is_answered_in_its_own_shape(aci, raw, rg, cg_name):
     assert older["properties"]["ipAddress"]["fqdn"] == newer["properties"]["ipAddress"]["fqdn"]
     assert older["properties"]["sku"] == "Standard"
     assert older["properties"]["initContainers"] == []
+
+
+SPECS = resources.files("aci_emulator") / "specs"
+SPEC_PATH = "specification/containerinstance/resource-manager/Microsoft.ContainerInstance/"
+
+
+def vendored_spec(version: str) -> dict:
+    return json.loads((SPECS / f"{version}.json").read_text(encoding="utf-8"))
+
+
+def group_property_names(spec: dict) -> set[str]:
+    """The names a version defines in a group's `properties`, read from the raw spec (the group
+    schema is an allOf of Resource and either a named or an inline object, by version)."""
+    definitions = spec["definitions"]
+    names: set[str] = set()
+    for part in definitions["ContainerGroup"]["allOf"]:
+        if "$ref" in part:
+            part = definitions[part["$ref"].rsplit("/", 1)[-1]]
+        names |= set(part.get("properties", {}).get("properties", {}).get("properties", {}))
+    return names
+
+
+def test_every_vendored_spec_is_listed_in_sources_as_the_file_it_is():
+    rows = {
+        line.split()[0]: line.split()[1:]
+        for line in (SPECS / "SOURCES").read_text(encoding="utf-8").splitlines()
+        if line.endswith("/containerInstance.json")
+    }
+
+    for version in api_specs.vendored_versions():
+        commit, blob, path = rows.pop(f"{version}.json")
+        data = (SPECS / f"{version}.json").read_bytes()
+        assert hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() == blob, version
+        assert len(commit) == 40 and path.startswith(SPEC_PATH)
+        assert path.endswith(f"/{version}/containerInstance.json")
+        assert vendored_spec(version)["info"]["version"] == version
+    assert rows == {}, "SOURCES lists a spec that is not vendored"
+
+
+def test_every_served_version_takes_its_own_spec_or_the_nearest_older_one():
+    vendored = api_specs.vendored_versions()
+
+    for version in ACI_VERSIONS:
+        chosen = api_specs.spec_version(version)
+        if version in vendored:
+            assert chosen == version
+        elif version > min(vendored):
+            assert chosen == max(v for v in vendored if v < version)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(version=st.sampled_from(api_specs.vendored_versions()), zones=st.booleans())
+def test_each_vendored_version_returns_only_what_its_spec_defines(raw, rg, version, zones):
+    definition = wire_definition()
+    if zones:
+        definition["zones"] = ["1"]
+    name = f"shape-{uuid.uuid4().hex[:12]}"
+    spec = vendored_spec(version)
+    top_level = set(spec["definitions"]["Resource"]["properties"])
+    defined = group_property_names(spec)
+    beyond = {key.split(".", 1)[1] for key in RETURNED_BEYOND_SPEC.get(version, ())}
+    path = raw.cg_path(rg, name)
+
+    put = raw.request("PUT", path, api_version=version, json=definition)
+    get = raw.request("GET", path, api_version=version)
+    listed = raw.request("GET", path.rsplit("/", 1)[0], api_version=version)
+
+    assert put.status_code in (200, 201), put.text
+    mine = [item for item in listed.json()["value"] if item["name"] == name]
+    assert len(mine) == 1
+    for answer in (put.json(), get.json(), *mine):
+        assert set(answer["properties"]) - defined <= beyond, version
+        assert set(answer) <= top_level | {"properties", "identity"}, version
+        # Sent zones come back where the version defines them (2021-09-01 on), only there.
+        assert ("zones" in answer) == (zones and "zones" in top_level), version
+        assert answer["properties"]["osType"] == "Linux"
+        assert answer["properties"]["containers"][0]["properties"]["image"]
+
+
+# By version, what a group's answer holds beyond the common core: from each spec, and from what
+# recordings show Azure returning beyond it (RETURNED_BEYOND_SPEC).
+VERSION_ADDS = {
+    # Defined by none of these: the timeouts, the pool flag, a credential's delegation flag.
+    "2022-10-01-preview": set(),
+    # The one spec defining the timeout (not isCustomProvisioningTimeout).
+    "2023-02-01-preview": {"provisioningTimeoutInSeconds"},
+    # Recorded beyond the spec: every Azure CLI container recording of May 2023.
+    "2023-05-01": {"provisioningTimeoutInSeconds", "isCustomProvisioningTimeout"},
+    # Spec (pool flag) and recorded (timeouts, delegation flag): test_container_create_with_acr.
+    "2024-05-01-preview": {
+        "provisioningTimeoutInSeconds",
+        "isCustomProvisioningTimeout",
+        "isCreatedFromStandbyPool",
+        "isDelegatedIdentity",
+    },
+    "2025-09-01": {"isCreatedFromStandbyPool"},
+}
+OPTIONAL = {
+    "provisioningTimeoutInSeconds",
+    "isCustomProvisioningTimeout",
+    "isCreatedFromStandbyPool",
+    "isDelegatedIdentity",
+}
+
+
+@pytest.mark.parametrize(("version", "adds"), sorted(VERSION_ADDS.items()))
+def test_each_version_adds_what_its_spec_or_recordings_show(raw, rg, version, adds):
+    definition = wire_definition()
+    definition["properties"]["imageRegistryCredentials"] = [
+        {"server": "index.docker.io", "username": "someone", "password": "not-returned"}
+    ]
+    name = f"adds-{uuid.uuid4().hex[:12]}"
+
+    put = raw.request("PUT", raw.cg_path(rg, name), api_version=version, json=definition)
+    got = raw.request("GET", raw.cg_path(rg, name), api_version=version).json()
+
+    assert put.status_code in (200, 201), put.text
+    props = got["properties"]
+    (credential,) = props["imageRegistryCredentials"]
+    present = {key for key in OPTIONAL if key in props} | (
+        {"isDelegatedIdentity"} if "isDelegatedIdentity" in credential else set()
+    )
+    assert present == adds
+    assert "password" not in credential

@@ -29,7 +29,7 @@ from aci_emulator import Emulator, EmulatorConfig
 EXAMPLES = Path(__file__).parent / "spec_examples"
 # Read-only properties of an example's answer that a client does not send (and, at the top, the
 # resource's id, name and type).
-READ_ONLY = ("provisioningState", "instanceView", "ip", "fqdn")
+READ_ONLY = ("provisioningState", "instanceView", "ip", "fqdn", "isCreatedFromStandbyPool")
 TOP_READ_ONLY = ("id", "name", "type")
 
 

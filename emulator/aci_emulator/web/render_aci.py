@@ -36,12 +36,16 @@ View = Literal["get", "list", "create"]
 
 
 # What Azure returned beyond the spec that shapes an answer, by that spec's version. Recorded:
-# every Azure CLI container recording at 2023-05-01 (May 2023) has both, which its spec does not
-# define; at 2021-09-01 Azure returned neither (test_container_create_with_msi, February 2023).
+# every Azure CLI container recording at 2023-05-01 (May 2023) has both timeouts, which its spec
+# does not define; at 2021-09-01 Azure returned neither (test_container_create_with_msi, February
+# 2023); at 2024-05-01-preview Azure returned both and a registry credential's
+# `isDelegatedIdentity` (test_container_create_with_acr, October 2024).
+TIMEOUTS = frozenset(
+    {"properties.provisioningTimeoutInSeconds", "properties.isCustomProvisioningTimeout"}
+)
 RETURNED_BEYOND_SPEC: dict[str, frozenset[str]] = {
-    "2023-05-01": frozenset(
-        {"properties.provisioningTimeoutInSeconds", "properties.isCustomProvisioningTimeout"}
-    ),
+    "2023-05-01": TIMEOUTS,
+    "2024-05-01-preview": TIMEOUTS | {"properties.imageRegistryCredentials.isDelegatedIdentity"},
 }
 
 
@@ -78,7 +82,16 @@ def _container_group(cg: ContainerGroup, view: View) -> dict[str, Any]:
     if spec.ip_address is not None:
         props["ipAddress"] = _ip_address(spec.ip_address, cg, with_ip=view != "create")
     hide_secrets(props)
+    for credential in _items(props, "imageRegistryCredentials"):
+        # Recorded false for a username and password (test_container_create_with_acr); kept
+        # only where a version returns it (RETURNED_BEYOND_SPEC). Our reading: false for all.
+        if isinstance(credential, dict):
+            credential["isDelegatedIdentity"] = False
     props["provisioningState"] = cg.provisioning_state
+    # Read-only from 2024-05-01-preview (pruned where the spec lacks it): `false` for a group that
+    # came from no standby pool, recorded (Azure CLI test_container_create_with_acr, 2024) and in
+    # the REST spec's 2025-09-01 examples (ContainerGroupsUpdate, ContainerGroupsDelete, ...).
+    props["isCreatedFromStandbyPool"] = False
     props["provisioningTimeoutInSeconds"] = 1800
     props["isCustomProvisioningTimeout"] = False
     if view != "list":
