@@ -14,7 +14,7 @@ Registered on install (entry point group `pytest11`), so no conftest.py is neede
 One emulator serves the whole test session (started by the first test that asks for it); each
 test gets it reset to a new instance's state with a new subscription id and its own settings
 (`azure_emulator_config`, then markers). During the test the SDK's transports send Azure's
-public endpoints to it (routing.py), the emulator's request log fills `azure_emulator.requests`,
+public endpoints to it (sdk_redirect.py), the emulator's request log fills `azure_emulator.requests`,
 and a fault injected that never fires fails the test at teardown.
 This module is imported by every pytest run once the package is installed, so it imports
 nothing but pytest until a fixture is used.
@@ -108,7 +108,7 @@ def azure_emulator(
     """A fresh, empty Azure subscription: credential, async_credential, subscription_id,
     client_kwargs, env, faults, config, requests (arm_requests, requests_to). Unless route_azure_hosts=False, the SDK's
     transports reach it for Azure's public endpoints, and the environment names its principal."""
-    from aci_emulator.routing import route_to_emulator
+    from aci_emulator.sdk_redirect import route_to_emulator
     from aci_emulator.testing import EmulatedSubscription, split_settings
 
     plugin, settings = split_settings(_settings(request, azure_emulator_config))

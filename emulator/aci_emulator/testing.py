@@ -49,13 +49,13 @@ _ENV = ("AZURE_", "REQUESTS_CA_BUNDLE")
 ARM_SCOPE = "https://management.azure.com/.default"
 # Seconds between polls of a long-running operation: `client_kwargs`' polling_interval, which the
 # SDK uses when the emulator sends no Retry-After (`realistic`, as live ACI), and the longest
-# sleep of the SDK's transports while Azure's endpoints are routed here (see routing.py), which
+# sleep of the SDK's transports while Azure's endpoints are routed here (see sdk_redirect.py), which
 # covers ARM's whole-second Retry-After and the SDK's default 30 s polling of unchanged code.
 POLL_SECONDS = 0.05
 # Settings of the pytest plugin itself, beside EmulatorConfig's, with their defaults.
 PLUGIN_DEFAULTS: dict[str, Any] = {
     # The SDK's transports send management.azure.com and login.microsoftonline.com here, and
-    # refuse other Azure hosts (routing.py).
+    # refuse other Azure hosts (sdk_redirect.py).
     "route_azure_hosts": True,
     # The longest sleep of the SDK's transports while routed (polls, retries).
     "poll_seconds": POLL_SECONDS,

@@ -21,7 +21,7 @@ from azure.mgmt.resource.resources import ResourceManagementClient
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from aci_emulator.routing import (
+from aci_emulator.sdk_redirect import (
     ARM_HOSTS,
     AZURE_DOMAINS,
     LOGIN_HOSTS,
@@ -82,7 +82,7 @@ def test_the_aio_transport_refuses_it_too(azure_emulator):
 
 
 def test_hosts_that_are_not_azure_are_left_alone(azure_emulator):
-    from aci_emulator.routing import active_routes
+    from aci_emulator.sdk_redirect import active_routes
 
     routes = active_routes()
     assert routes is not None

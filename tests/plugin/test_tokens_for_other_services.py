@@ -27,7 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aci_emulator.identity import PUBLIC_AUDIENCES
-from aci_emulator.routing import AZURE_DOMAINS, AzureHostNotEmulated, Routes
+from aci_emulator.sdk_redirect import AZURE_DOMAINS, AzureHostNotEmulated, Routes
 from aci_emulator.server import EmulatorInfo
 
 # (a service's URL, the scope its SDK client asks for): Storage's and Key Vault's, as
