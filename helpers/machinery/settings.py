@@ -187,12 +187,9 @@ class Settings:
         if resolved == "azure" and from_server and _written_by_server(found):
             _check_server_is_running(found, get("AZURE_RESOURCE_MANAGER_ENDPOINT") or "", get)
         ca_bundle = get("REQUESTS_CA_BUNDLE")
-        if ca_bundle and resolved == "azure" and not Path(ca_bundle).is_file():
-            raise ConfigurationError(
-                f"REQUESTS_CA_BUNDLE={ca_bundle!r} is not a file.",
-                "Point REQUESTS_CA_BUNDLE at a PEM file of trusted CA certificates, or unset it.",
-            )
         endpoint = get("AZURE_RESOURCE_MANAGER_ENDPOINT")
+        if ca_bundle and resolved == "azure":
+            _check_ca_bundle(ca_bundle, endpoint or "")
         authority = get("AZURE_AUTHORITY_HOST")
         return cls(
             target=resolved,
@@ -263,6 +260,39 @@ class Settings:
             for name, value in self.overridden.items()
             if name in self.relevant
         ]
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _check_ca_bundle(ca_bundle: str, endpoint: str) -> None:
+    """A CA bundle that is missing or unreadable, said in terms of what most likely happened."""
+    try:
+        with open(ca_bundle, "rb"):
+            return
+    except PermissionError:
+        raise ConfigurationError(
+            f"REQUESTS_CA_BUNDLE={ca_bundle!r} cannot be read by you (permission denied).",
+            "If an emulator server on this host printed it, its certificate is private to the user "
+            "who started it: ask them to start it with --workshop (python -m aci_emulator serve "
+            "--workshop), which puts the certificate where every user can read it, then use the "
+            "lines it prints.",
+        ) from None
+    except OSError:
+        pass
+    # serve's certificates live in folders named aci-emulator-* (one per start).
+    if "aci-emulator-" in ca_bundle and urlsplit(endpoint).hostname in LOOPBACK_HOSTS:
+        raise ConfigurationError(
+            f"REQUESTS_CA_BUNDLE={ca_bundle!r} is gone: the emulator server at {endpoint} that "
+            "printed it has most likely stopped (each start makes a new certificate).",
+            "Paste the lines the running server prints now into .env (or start it again), or "
+            "delete those lines from .env to use an emulator in this process; then restart the "
+            "kernel.",
+        )
+    raise ConfigurationError(
+        f"REQUESTS_CA_BUNDLE={ca_bundle!r} is not a file.",
+        "Point REQUESTS_CA_BUNDLE at a PEM file of trusted CA certificates, or unset it.",
+    )
 
 
 def _check_server_is_running(

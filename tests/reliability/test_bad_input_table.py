@@ -7,11 +7,16 @@ configuration rows go through connect(), as the notebook's setup cell does.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import jwt
 import pytest
@@ -239,6 +244,23 @@ def _ensure_group_in(world: World, **changes: str | None):
         ensure_resource_group(ctx)
 
 
+def _private_ca_bundle(world: World):
+    """A CA file this user may not read, as another user's `serve` leaves it (0600 in a 0700
+    folder); root reads every file, so the test drops to an unprivileged user only where it can."""
+    folder = Path(tempfile.mkdtemp(prefix="aci-emulator-"))
+    bundle = folder / "ca.pem"
+    bundle.write_text(Path(world.env["REQUESTS_CA_BUNDLE"]).read_text())
+    bundle.chmod(0)
+    try:
+        if os.geteuid() == 0:  # root reads anything: refuse the open as the kernel would
+            denied = PermissionError(13, "Permission denied")
+            with mock.patch("helpers.machinery.settings.open", create=True, side_effect=denied):
+                return world.connect_with(REQUESTS_CA_BUNDLE=str(bundle))
+        return world.connect_with(REQUESTS_CA_BUNDLE=str(bundle))
+    finally:
+        shutil.rmtree(folder)
+
+
 def _create_through_helpers(world: World, **options: Any):
     with explain_errors():
         create(world, **options)
@@ -346,6 +368,22 @@ CASES = [
         "ConfigurationError",
         re.escape("REQUESTS_CA_BUNDLE='/no/such/ca.pem' is not a file."),
         "Point REQUESTS_CA_BUNDLE at a PEM file",
+    ),
+    Case(
+        "REQUESTS_CA_BUNDLE of an emulator server that has stopped (a .env written by hand)",
+        SETUP,
+        lambda w: w.connect_with(REQUESTS_CA_BUNDLE="/tmp/aci-emulator-gone0000/ca.pem"),
+        "ConfigurationError",
+        re.escape("REQUESTS_CA_BUNDLE='/tmp/aci-emulator-gone0000/ca.pem' is gone: the emulator"),
+        "Paste the lines the running server prints now into .env",
+    ),
+    Case(
+        "REQUESTS_CA_BUNDLE another user's server keeps private (no --workshop)",
+        SETUP,
+        _private_ca_bundle,
+        "ConfigurationError",
+        r"REQUESTS_CA_BUNDLE='[^']*aci-emulator-\w+/ca\.pem' cannot be read by you \(permission",
+        "ask them to start it with --workshop",
     ),
     Case(
         "REQUESTS_CA_BUNDLE not set for an emulator server (its CA is not trusted)",
