@@ -19,11 +19,15 @@ IDENTIFY := import os, platform, sys; sys.stdout.write("%s (%s)\n" % (platform.p
 python_version = $(firstword $(shell $(PYTHON) -c '$(IDENTIFY)' 2>/dev/null))
 # One line (make's own `*** ... Stop.`) when PYTHON cannot build the environment.
 supported = this project supports Python $(firstword $(SUPPORTED_PYTHONS)) to $(lastword $(SUPPORTED_PYTHONS))
+# The supported interpreters on this machine's PATH, to suggest one that exists.
+found_pythons = $(strip $(foreach v,$(SUPPORTED_PYTHONS),$(if $(shell python$(v) -c "" 2>/dev/null && echo yes),python$(v))))
+pick = $(if $(found_pythons),make setup PYTHON=$(lastword $(found_pythons)) (found here: $(found_pythons)),$\
+	install one (python.org, or your system's packages), then make setup PYTHON=python3.12)
 python_problem = $(if $(python_version),$\
 	$(if $(filter $(SUPPORTED_PYTHONS),$(basename $(python_version))),,$\
-	$(PYTHON) is Python $(python_version); $(supported). Pick another: make setup PYTHON=python3.12),$\
+	$(PYTHON) is Python $(python_version); $(supported). Pick another: $(pick)),$\
 	$(if $(shell command -v $(PYTHON)),$(PYTHON) does not run,No $(PYTHON) found); $\
-	$(supported). Pick one: make setup PYTHON=python3.12)
+	$(supported). Pick one: $(pick))
 # A PYTHON named on the command line or in the environment that did not build $(VENV) rebuilds it.
 asked_for_python := $(filter command line environment%,$(origin PYTHON))
 other_python = $(shell [ -d $(VENV) ] && [ "$$($(BIN)/python -c '$(IDENTIFY)' 2>/dev/null)" != "$$($(PYTHON) -c '$(IDENTIFY)' 2>/dev/null)" ] && echo yes)

@@ -8,6 +8,7 @@ up to pip, whose index is emptied so that no test downloads the environment.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,7 +51,7 @@ def test_an_unsupported_python_gets_one_line_and_no_venv(tmp_path, version):
     assert run.stdout == ""
     (line,) = run.stderr.splitlines()
     assert f"{python} is Python {version}; this project supports Python 3.10 to 3.13." in line
-    assert "Pick another: make setup PYTHON=python3.12" in line
+    assert_suggests_a_python_that_runs(line, "Pick another: ")
     assert not venv.exists()
 
 
@@ -60,7 +61,17 @@ def test_a_python_that_is_not_there_gets_one_line(tmp_path):
     assert run.returncode != 0
     (line,) = run.stderr.splitlines()
     assert "No python3.99 found; this project supports Python 3.10 to 3.13." in line
-    assert "Pick one: make setup PYTHON=python3.12" in line
+    assert_suggests_a_python_that_runs(line, "Pick one: ")
+
+
+def assert_suggests_a_python_that_runs(line: str, lead: str) -> None:
+    """The advice names an interpreter this machine has (or says to install one)."""
+    advice = line.split(lead, 1)[1]
+    if advice.startswith("install one"):
+        return
+    suggested = re.match(r"make setup PYTHON=(python3\.\d+) \(found here: ", advice)
+    assert suggested, advice
+    assert subprocess.run([suggested.group(1), "-c", ""], check=False).returncode == 0
 
 
 def venv_version(venv: Path) -> str:
