@@ -51,6 +51,17 @@ def resource_not_found(resource_type: str, name: str, resource_group: str) -> Ar
     )
 
 
+def wrong_tenant(issuer: str, expected_issuer: str, tenant_id: str) -> ArmError:
+    """A token of another tenant than the subscription's (ARM's text)."""
+    return ArmError(
+        401,
+        "InvalidAuthenticationTokenTenant",
+        f"The access token is from the wrong issuer '{issuer}'. It must match the tenant "
+        f"'{expected_issuer}' associated with this subscription. Please use the authority (URL) "
+        f"'https://login.windows.net/{tenant_id}' to get the token.",
+    )
+
+
 def invalid_content(detail: str) -> ArmError:
     """A body that cannot be read as the API's types (ARM's deserializer's answer)."""
     return bad_request(

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from aci_emulator.errors import ArmError
+from aci_emulator.errors import ArmError, wrong_tenant
 
 _KEYGEN = ThreadPoolExecutor(max_workers=1, thread_name_prefix="emulator-keygen")
 
@@ -226,13 +226,7 @@ class Identity:
             ) from err
         except jwt.InvalidIssuerError as err:  # signed by this authority, for another issuer
             issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
-            raise ArmError(
-                401,
-                "InvalidAuthenticationTokenTenant",
-                f"The access token is from the wrong issuer '{issuer}'. It must match the tenant "
-                f"'{self.issuer}' associated with this subscription. Please use the authority "
-                f"(URL) 'https://login.windows.net/{self.tenant_id}' to get the token.",
-            ) from err
+            raise wrong_tenant(issuer, self.issuer, self.tenant_id) from err
         except (jwt.PyJWTError, TypeError) as err:  # TypeError: an 'iss' that is no string
             raise ArmError(
                 401,

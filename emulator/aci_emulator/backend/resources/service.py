@@ -19,7 +19,12 @@ from aci_emulator.backend.resources.models import (
 )
 from aci_emulator.clock import Clock
 from aci_emulator.config import EmulatorConfig
-from aci_emulator.errors import ArmError, resource_group_being_deleted, resource_group_not_found
+from aci_emulator.errors import (
+    ArmError,
+    resource_group_being_deleted,
+    resource_group_not_found,
+    wrong_tenant,
+)
 
 ACI = "Microsoft.ContainerInstance"
 # Namespaces registered in a new subscription.
@@ -65,13 +70,10 @@ class ResourceManager:
                 404, "SubscriptionNotFound", f"The subscription '{sub_id}' could not be found."
             )
         if tenant_id is not None and tenant_id.lower() != sub.tenant_id.lower():
-            raise ArmError(
-                401,
-                "InvalidAuthenticationTokenTenant",
-                f"The access token is from the wrong issuer 'https://sts.windows.net/{tenant_id}/'. "
-                f"It must match the tenant 'https://sts.windows.net/{sub.tenant_id}/' associated "
-                "with this subscription. Please use the authority (URL) "
-                f"'https://login.windows.net/{sub.tenant_id}' to get the token.",
+            raise wrong_tenant(
+                f"https://sts.windows.net/{tenant_id}/",
+                f"https://sts.windows.net/{sub.tenant_id}/",
+                sub.tenant_id,
             )
         return sub
 
