@@ -1,7 +1,7 @@
 """A minimal HTTPS stub: the emulator's HTTP stack with none of its logic.
 
-Same server as the emulator (`aci_emulator.web.serving.TlsServer`: hypercorn with a2wsgi,
-TLS from a trustme CA made by `aci_emulator.tls`), but a bare WSGI function that replays responses
+Same server as the emulator (`aci_emulator.web.serving.TlsServer`: hypercorn, each request read whole by
+the door before a worker runs the WSGI function; TLS from a trustme CA made by `aci_emulator.tls`), but a bare WSGI function that replays responses
 recorded from the emulator for the same calls: no routing table, no token check, no state, no
 rendering. What a client measures against it is the floor for this SDK, transport and server.
 
