@@ -259,8 +259,11 @@ def run(path: Path) -> int:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1 or not Path(argv[0]).is_file():
-        names = ", ".join(p.name for p in sorted(Path("notebooks").glob("*.ipynb")))
-        print(f"usage: run_notebook.py NOTEBOOK (one of: {names})", file=sys.stderr)
+        notebooks = sorted(Path("notebooks").glob("*.ipynb"))
+        names = ", ".join(p.name for p in notebooks)
+        picks = " or ".join(f"make run NB={p.name[:2]}" for p in notebooks)
+        asked = argv[0] if argv else "nothing"
+        print(f"No notebook {asked}: pick one with {picks} ({names}).", file=sys.stderr)
         return 2
     try:
         return run(Path(argv[0]).resolve())

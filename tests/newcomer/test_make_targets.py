@@ -53,6 +53,13 @@ def test_make_run_nb_picks_the_other_notebook(make, clone):
     assert f"All {steps} steps done in" in run.stdout
 
 
+def test_make_run_with_a_notebook_that_does_not_exist_names_the_ones_that_do(make):
+    run = make("run", "NB=03")
+
+    assert run.returncode != 0
+    assert "No notebook notebooks/03: pick one with make run NB=01 or make run NB=02" in run.stderr
+
+
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
