@@ -185,7 +185,7 @@ class Replayer:
         explicit_path = "path" in request
         path = filled(request.get("path", GROUP_PATH), names)
         body = request.get("body")
-        if not explicit_path and method == "PUT":
+        if not explicit_path and method == "PUT" and not request.get("raw_body"):
             location = request.get("location", case.get("location", "eastus"))
             body = merged({**BASE_GROUP, "location": location}, body or {})
         params = {}
@@ -224,8 +224,10 @@ class Replayer:
             answer.raise_for_status()
         for step in spec.get("setup", []):
             answer = self.send(step, spec)
-            assert answer.status_code < 300, f"{case.key}: setup answered {answer.text}"
-        answer = self.send(spec["request"], spec)
+            if answer.status_code >= 300:  # the emulator refused what Azure took: a miss
+                break
+        else:
+            answer = self.send(spec["request"], spec)
         try:
             error = answer.json().get("error") or {}
         except ValueError:
