@@ -211,7 +211,7 @@ class Replayer:
         # Settings a case needs (e.g. slow provisioning), on top of the emulator's own.
         self.emulator.reset(dataclasses.replace(self.config, **spec.get("config", {})))
         if "rg" not in spec or spec["rg"] is not None:
-            location = spec.get("request", {}).get("location", "eastus")
+            location = spec.get("location") or spec["request"].get("location", "eastus")
             rg_path = f"/subscriptions/{self.emulator.info.subscription_id}/resourcegroups/"
             answer = self.session.put(
                 self.emulator.info.arm_endpoint + rg_path + (spec.get("rg") or DEFAULT_RG),

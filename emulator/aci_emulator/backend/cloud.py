@@ -26,7 +26,13 @@ from aci_emulator.backend.validation import (
 )
 from aci_emulator.clock import Clock
 from aci_emulator.config import EmulatorConfig
-from aci_emulator.errors import ArmError, bad_request, resource_group_not_found, resource_not_found
+from aci_emulator.errors import (
+    ArmError,
+    bad_request,
+    not_found,
+    resource_group_not_found,
+    resource_not_found,
+)
 from aci_emulator.faults import FaultInjector
 
 ACI = "Microsoft.ContainerInstance"
@@ -199,11 +205,13 @@ class Cloud:
                         "cannot perform this operation.",
                     )
                 if existing.location != location:
+                    # ARM names the location as it was sent ('West Europe', 'East US':
+                    # microsoft/vscode-azurefunctions#889, Azure/pcs-cli#400).
                     raise ArmError(
                         409,
                         "InvalidResourceGroupLocation",
-                        f"Invalid resource group location '{location}'. The Resource group already "
-                        f"exists in location '{existing.location}'.",
+                        f"Invalid resource group location '{raw_location}'. The Resource group "
+                        f"already exists in location '{existing.location}'.",
                     )
                 existing.tags = _tags(body)
                 if "managedBy" in body:
@@ -310,11 +318,16 @@ class Cloud:
             return groups
 
     def create_or_update_container_group(
-        self, sub: Subscription, rg_name: str, name: str, body: dict[str, Any]
+        self,
+        sub: Subscription,
+        rg_name: str,
+        name: str,
+        body: dict[str, Any],
+        api_version: str | None = None,
     ) -> tuple[ContainerGroup, bool, Operation]:
         """Validate everything, build the new group aside, then store it in steps that cannot
         fail: a request that fails at any point leaves the state as it was."""
-        properties = validate_container_group(name, body)
+        properties = validate_container_group(name, body, api_version)
         raw_location = body["location"]
         location = normalize_location(raw_location)
         if location is None:
@@ -616,7 +629,19 @@ class Cloud:
         with self.lock:
             self.require_registered(sub)
             cg = self._cg(sub, rg_name, name)
-            return lifecycle.log_lines(cg, _container_spec(cg, container), self.clock, self.config)
+            spec = _container_spec(cg, container)
+            lifecycle.advance(cg, self.clock, self.config)
+            state = cg.containers.get(spec["name"])
+            if state is None or state.start_time is None:
+                # A container that has not started yet has no log at all
+                # (virtual-kubelet/virtual-kubelet#237).
+                raise not_found(
+                    "ContainerLogNotAvailable",
+                    f"Log of container '{spec['name']}' in container group '{cg.name}' is not "
+                    "available yet. Please check container 'InstanceView' for more information "
+                    "or retry later.",
+                )
+            return lifecycle.log_lines(cg, spec, self.clock, self.config)
 
     def container_exists(
         self, sub: Subscription, rg_name: str, name: str, container: str

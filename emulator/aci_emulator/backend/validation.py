@@ -11,11 +11,14 @@ import base64
 import re
 from typing import Any
 
-from aci_emulator.backend import schema
+from aci_emulator.backend import rules_container_group, schema
 from aci_emulator.errors import ArmError, bad_request
 
-GROUP_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-CONTAINER_NAME = GROUP_NAME
+# Group names are read case-insensitively, as ARM reads names: Azure took 'myIMG',
+# 'ForTesting' and 'MyContainerGroup' (MicrosoftDocs/azure-docs#37604, CompositionalIT/farmer#210,
+# #125). Container names stay lowercase.
+GROUP_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", re.IGNORECASE)
+CONTAINER_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS_LABEL = re.compile(r"^[a-z][-a-z0-9]{3,61}[a-z0-9]$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 VOLUME_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -172,11 +175,16 @@ def check_tags(tags: dict[str, str]) -> None:
             )
 
 
-def validate_container_group(name: str, body: dict[str, Any]) -> dict[str, Any]:
+def validate_container_group(
+    name: str, body: dict[str, Any], api_version: str | None = None
+) -> dict[str, Any]:
     """Check a PUT body and return its properties with the service's defaults filled in."""
     check_group_name(name)
     check_body(body, schema.CONTAINER_GROUP)  # from here on every value has its spec's type
-    return _validate_container_group(name, schema.without_nulls(body))
+    body = schema.without_nulls(body)
+    props = _validate_container_group(name, body)
+    rules_container_group.check_all(name, props, body, api_version)
+    return props
 
 
 def _validate_container_group(name: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -262,11 +270,13 @@ def _container(group: str, container: dict[str, Any], index: int, init: bool = F
             )
         for key, label in (("cpu", "Cpu"), ("memoryInGB", "MemoryInGB")):
             if requests.get(key) is None:
+                # The service names its own .NET type, and writes "contain group"
+                # (virtual-kubelet/virtual-kubelet#50).
                 raise bad_request(
                     "ResourceSomeRequestsNotSpecified",
-                    f"The '{label}' request is not specified in 'MemoryInGB "
-                    f"'{requests.get('memoryInGB', '')}' Cpu '{requests.get('cpu', '')}'' in "
-                    f"container '{cname}' of container group '{group}'. It is required since API "
+                    f"The '{label}' request is not specified in "
+                    "'Microsoft.Azure.CloudConsole.Providers.Common.Entities.ComputeResources' in "
+                    f"container '{cname}' of contain group '{group}'. It is required since API "
                     "version '2017-07-01-preview'.",
                 )
         rpath = f"{path}.properties.resources.requests"

@@ -13,6 +13,7 @@ from typing import Any
 
 from werkzeug import Request, Response
 
+from aci_emulator.backend import rules_arm
 from aci_emulator.backend.cloud import Cloud, Subscription
 from aci_emulator.backend.locations import REGIONS, normalize_location
 from aci_emulator.config import EmulatorConfig
@@ -55,7 +56,6 @@ ACI_VERSIONS = (
     "2024-11-01-preview",
     "2025-09-01",
 )
-RESOURCES_VERSION = re.compile(r"^20(1[5-9]|2[0-5])-\d\d-\d\d(-preview)?$")
 
 
 @dataclass
@@ -141,6 +141,7 @@ class ArmApplication:
     def _handle(self, ctx: Ctx, method: str, path: str) -> Response:
         route, params, path_matched = self.router.match(method, path)
         if route is None:
+            self._front_door(ctx, path)
             if path_matched:
                 raise ArmError(
                     405,
@@ -153,30 +154,32 @@ class ArmApplication:
         if route.authenticated:
             ctx.token = self.identity.verify(ctx.request.headers.get("Authorization"))
             if "sub" in params:
+                rules_arm.check_subscription_segment(path)
                 ctx.sub = self.cloud.subscription(params["sub"], ctx.token.tenant_id)
                 self._authorize(ctx, method, route.action, path)
         return route.handler(ctx, **params)
 
+    def _front_door(self, ctx: Ctx, path: str) -> None:
+        """What ARM checks of a request no route of the emulator serves, in ARM's order: the
+        api-version (before any token: MicrosoftDocs/feedback#2279), the token
+        (janeczku/rancher-letsencrypt#89 and others), then the subscription's form. Only then
+        is the route an honest 501."""
+        if path.lower().startswith("/_emulator/"):
+            return
+        if not ctx.request.args.get("api-version"):
+            raise rules_arm.missing_api_version()
+        ctx.token = self.identity.verify(ctx.request.headers.get("Authorization"))
+        rules_arm.check_subscription_segment(path)
+
     def _check_api_version(self, ctx: Ctx, path: str, family: str) -> None:
-        request = ctx.request
-        version = request.args.get("api-version")
+        version = ctx.request.args.get("api-version")
         if not version:
-            raise ArmError(
-                400,
-                "MissingApiVersionParameter",
-                "The api-version query parameter (?api-version=) is required for all requests.",
-            )
+            raise rules_arm.missing_api_version()
         if family == "aci":
             if version not in ACI_VERSIONS:
                 raise _no_provider_for(ctx, path, version)
             return
-        if not RESOURCES_VERSION.match(version):
-            supported = "2015-01-01 to 2025-12-31"
-            raise ArmError(
-                400,
-                "InvalidApiVersionParameter",
-                f"The api-version '{version}' is invalid. The supported versions are '{supported}'.",
-            )
+        rules_arm.check_resources_api_version(version)
 
     def _authorize(self, ctx: Ctx, method: str, action: str, path: str) -> None:
         principal = ctx.token.principal if ctx.token else None

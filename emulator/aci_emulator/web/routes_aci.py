@@ -88,7 +88,9 @@ def get(ctx, sub: str, rg: str, name: str) -> Response:
 
 
 def create_or_update(ctx, sub: str, rg: str, name: str) -> Response:
-    cg, created, op = ctx.cloud.create_or_update_container_group(ctx.sub, rg, name, ctx.json())
+    cg, created, op = ctx.cloud.create_or_update_container_group(
+        ctx.sub, rg, name, ctx.json(), ctx.request.args.get("api-version")
+    )
     body = render.container_group(cg, instance_view=True, container_views=False)
     body["properties"].get("ipAddress", {}).pop("ip", None)  # Azure's 201 body has no IP yet
     return json_response(body, 201 if created else 200, _async_headers(ctx, op))
