@@ -25,7 +25,7 @@ from typing import Any
 from werkzeug.test import Client
 
 from aci_emulator import Emulator, EmulatorConfig
-from aci_emulator.backend import cloud as cloud_module
+from aci_emulator.backend import operations as cloud_module
 from aci_emulator.web.app import ArmApplication
 from bench.report import Result, Target
 

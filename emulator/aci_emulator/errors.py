@@ -51,6 +51,52 @@ def resource_not_found(resource_type: str, name: str, resource_group: str) -> Ar
     )
 
 
+def invalid_content(detail: str) -> ArmError:
+    """A body that cannot be read as the API's types (ARM's deserializer's answer)."""
+    return bad_request(
+        "InvalidRequestContent",
+        f"The request content was invalid and could not be deserialized: '{detail}'.",
+    )
+
+
+def container_log_not_available(container: str, group: str) -> ArmError:
+    """Logs of a container that has not started yet (virtual-kubelet/virtual-kubelet#237)."""
+    return not_found(
+        "ContainerLogNotAvailable",
+        f"Log of container '{container}' in container group '{group}' is not available yet. "
+        "Please check container 'InstanceView' for more information or retry later.",
+    )
+
+
+def operation_not_found(operation_id: str) -> ArmError:
+    return not_found("OperationNotFound", f"The operation '{operation_id}' could not be found.")
+
+
+def resource_group_being_deleted(name: str) -> ArmError:
+    return ArmError(
+        409,
+        "ResourceGroupBeingDeleted",
+        f"The resource group '{name}' is in deprovisioning state and cannot perform this "
+        "operation.",
+    )
+
+
+def location_not_available(location: str, resource_type: str, regions: str) -> ArmError:
+    """A region that does not offer the resource type (for a resource group: any region ARM
+    does not know)."""
+    if resource_type == "Microsoft.Resources/resourceGroups":
+        return bad_request(
+            "LocationNotAvailableForResourceGroup",
+            f"The provided location '{location}' is not available for resource group. "
+            f"List of available regions is '{regions}'.",
+        )
+    return bad_request(
+        "LocationNotAvailableForResourceType",
+        f"The provided location '{location}' is not available for resource type "
+        f"'{resource_type}'. List of available regions for the resource type is '{regions}'.",
+    )
+
+
 def not_implemented(operation: str) -> ArmError:
     return ArmError(
         501,

@@ -10,7 +10,7 @@ import pytest
 from aci_builders import ACI_API, WORDCOUNT, container, group, task
 from azure.core.exceptions import HttpResponseError
 
-from aci_emulator.backend import lifecycle
+from aci_emulator.backend.aci import lifecycle
 
 
 def wait_until(condition: Callable[[], object], timeout: float = 10.0, step: float = 0.05):

@@ -31,8 +31,8 @@ from azure.identity import ClientSecretCredential
 from reliability_kit import IMAGE, REPORT
 
 from aci_emulator import Emulator, EmulatorConfig
-from aci_emulator.backend import cloud as cloud_module
-from aci_emulator.backend import lifecycle
+from aci_emulator.backend import operations as operation_store
+from aci_emulator.backend.aci import lifecycle
 
 ACI_API = "2023-05-01"
 RG_API = "2025-04-01"
@@ -673,7 +673,7 @@ def test_a_failure_between_validation_and_storage_changes_nothing(start_emulator
 
 
 def test_finished_operations_expire(start_emulator, monkeypatch):
-    monkeypatch.setattr(cloud_module, "MAX_FINISHED_OPERATIONS", 5)
+    monkeypatch.setattr(operation_store, "MAX_FINISHED_OPERATIONS", 5)
     wire = wire_for(start_emulator(EmulatorConfig()))
     assert wire.put_rg("ops").status_code == 201
     operations = []

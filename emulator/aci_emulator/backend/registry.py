@@ -18,7 +18,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 
-from aci_emulator.backend.images import registry_of
+from aci_emulator.backend.aci.images import registry_of
 
 # Where each registry serves the distribution API (Docker Hub's names live at another host).
 API_HOSTS = {"docker.io": "registry-1.docker.io", "index.docker.io": "registry-1.docker.io"}

@@ -14,7 +14,7 @@ from typing import Any
 
 from werkzeug import Request
 
-from aci_emulator.errors import ArmError
+from aci_emulator.errors import ArmError, invalid_content
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
@@ -78,11 +78,3 @@ def too_large() -> ArmError:
 
 def too_deep() -> ArmError:
     return invalid_content(f"The reader's MaxDepth of {MAX_DEPTH} has been exceeded")
-
-
-def invalid_content(detail: str) -> ArmError:
-    return ArmError(
-        400,
-        "InvalidRequestContent",
-        f"The request content was invalid and could not be deserialized: '{detail}'.",
-    )

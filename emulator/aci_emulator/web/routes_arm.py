@@ -1,4 +1,8 @@
-"""Azure Resource Manager itself: cloud metadata, subscriptions, providers, resource groups."""
+"""Azure Resource Manager itself: cloud metadata, subscriptions, providers, resource groups.
+
+Each handler parses the request, calls the backend (`ctx.cloud.resources`, and `ctx.cloud.aci`
+for the resources a group holds) and hands the result to render_arm, which builds the JSON.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,13 @@ import re
 
 from werkzeug import Response
 
-from aci_emulator.backend.cloud import ACI
-from aci_emulator.backend.locations import REGIONS
+from aci_emulator.backend.resources.service import ACI
+from aci_emulator.backend.resources.validation import (
+    parse_resource_group,
+    parse_resource_group_update,
+)
 from aci_emulator.errors import ArmError
-from aci_emulator.web import render
+from aci_emulator.web import render_arm as render
 from aci_emulator.web.responses import empty_response, json_response, paged, retry_after
 from aci_emulator.web.routing import Router
 
@@ -52,134 +59,39 @@ def register(router: Router) -> None:
 
 
 def metadata(ctx) -> Response:
-    base = ctx.base_url
-    return json_response(
-        {
-            "name": "AzureLocalEmulator",
-            "portal": base,
-            "resourceManager": f"{base}/",
-            "authentication": {
-                "loginEndpoint": base,
-                "audiences": [
-                    "https://management.core.windows.net/",
-                    "https://management.azure.com/",
-                ],
-                "tenant": "common",
-                "identityProvider": "AAD",
-            },
-            "media": base,
-            "graphAudience": "https://graph.windows.net/",
-            "graph": "https://graph.windows.net/",
-            "microsoftGraphResourceId": "https://graph.microsoft.com/",
-            "gallery": base,
-            "batch": "https://batch.core.windows.net/",
-            "sqlManagement": "https://management.core.windows.net:8443/",
-            "vmImageAliasDoc": f"{base}/vmImageAliasDoc",
-            "suffixes": {
-                "acrLoginServer": "azurecr.io",
-                "keyVaultDns": "vault.azure.net",
-                "storage": "core.windows.net",
-                "sqlServerHostname": "database.windows.net",
-                "azureDataLakeStoreFileSystem": "azuredatalakestore.net",
-                "azureDataLakeAnalyticsCatalogAndJob": "azuredatalakeanalytics.net",
-            },
-        }
-    )
-
-
-def _subscription_body(sub) -> dict:
-    return {
-        "id": f"/subscriptions/{sub.id}",
-        "subscriptionId": sub.id,
-        "tenantId": sub.tenant_id,
-        "displayName": sub.display_name,
-        "state": "Enabled",
-        "subscriptionPolicies": {
-            "locationPlacementId": "Public_2014-09-01",
-            "quotaId": "PayAsYouGo_2014-09-01",
-            "spendingLimit": "Off",
-        },
-        "authorizationSource": "RoleBased",
-        "managedByTenants": [],
-    }
+    return json_response(render.metadata(ctx.base_url))
 
 
 def list_subscriptions(ctx) -> Response:
-    subs = ctx.cloud.tenant_subscriptions(ctx.token.tenant_id)
     return json_response(
-        {
-            "value": [_subscription_body(s) for s in subs],
-            "count": {"type": "Total", "value": len(subs)},
-        }
+        render.subscriptions(ctx.cloud.resources.tenant_subscriptions(ctx.token.tenant_id))
     )
 
 
 def get_subscription(ctx, sub: str) -> Response:
-    return json_response(_subscription_body(ctx.sub))
+    return json_response(render.subscription(ctx.sub))
 
 
 def list_tenants(ctx) -> Response:
-    tenant = ctx.token.tenant_id
-    return json_response(
-        {
-            "value": [
-                {
-                    "id": f"/tenants/{tenant}",
-                    "tenantId": tenant,
-                    "tenantCategory": "Home",
-                    "displayName": "Local emulator directory",
-                    "defaultDomain": "emulator.localhost",
-                    "domains": ["emulator.localhost"],
-                    "tenantType": "AAD",
-                }
-            ]
-        }
-    )
+    return json_response(render.tenants(ctx.token.tenant_id))
 
 
-def _provider_body(ctx, namespace: str) -> dict:
-    state = ctx.cloud.provider_state(ctx.sub, namespace)
-    canonical = ACI if namespace.lower() == ACI.lower() else namespace
-    types = []
-    if canonical == ACI:
-        locations = list(REGIONS.values())
-        types = [
-            {
-                "resourceType": t,
-                "locations": locations,
-                "apiVersions": ["2024-05-01-preview", "2023-05-01", "2022-09-01", "2021-10-01"],
-            }
-            for t in (
-                "containerGroups",
-                "locations",
-                "locations/usages",
-                "locations/capabilities",
-                "locations/operations",
-                "operations",
-            )
-        ]
-    return {
-        "id": f"/subscriptions/{ctx.sub.id}/providers/{canonical}",
-        "namespace": canonical,
-        "registrationState": state,
-        "registrationPolicy": "RegistrationRequired",
-        "resourceTypes": types,
-    }
+def _provider(ctx, namespace: str) -> dict:
+    state = ctx.cloud.resources.provider_state(ctx.sub, namespace)
+    return render.provider(ctx.sub.id, namespace, state)
 
 
 def list_providers(ctx, sub: str) -> Response:
-    return json_response(
-        {"value": [_provider_body(ctx, ns) for ns in (ACI, "Microsoft.Resources")]}
-    )
+    return json_response({"value": [_provider(ctx, ns) for ns in (ACI, "Microsoft.Resources")]})
 
 
 def get_provider(ctx, sub: str, namespace: str) -> Response:
-    return json_response(_provider_body(ctx, namespace))
+    return json_response(_provider(ctx, namespace))
 
 
 def register_provider(ctx, sub: str, namespace: str) -> Response:
-    ctx.cloud.register_provider(ctx.sub, namespace)
-    return json_response(_provider_body(ctx, namespace))
+    ctx.cloud.resources.register_provider(ctx.sub, namespace)
+    return json_response(_provider(ctx, namespace))
 
 
 TAG_FILTER = re.compile(
@@ -211,29 +123,30 @@ def _tag_filter(ctx):
 
 def list_resource_groups(ctx, sub: str) -> Response:
     keep = _tag_filter(ctx)
-    groups = [
-        render.resource_group(rg) for rg in ctx.cloud.list_resource_groups(ctx.sub) if keep(rg.tags)
-    ]
-    return json_response(paged(ctx, groups, ctx.config.page_size))
+    groups = [rg for rg in ctx.cloud.resources.list_resource_groups(ctx.sub) if keep(rg.tags)]
+    return json_response(
+        paged(ctx, groups, ctx.config.page_size, _render_each(render.resource_group))
+    )
 
 
 def resource_group_exists(ctx, sub: str, rg: str) -> Response:
-    return empty_response(204 if ctx.cloud.resource_group_exists(ctx.sub, rg) else 404)
+    return empty_response(204 if ctx.cloud.resources.resource_group_exists(ctx.sub, rg) else 404)
 
 
 def get_resource_group(ctx, sub: str, rg: str) -> Response:
-    return json_response(render.resource_group(ctx.cloud.get_resource_group(ctx.sub, rg)))
+    return json_response(render.resource_group(ctx.cloud.resources.get_resource_group(ctx.sub, rg)))
 
 
 def put_resource_group(ctx, sub: str, rg: str) -> Response:
-    group, created = ctx.cloud.create_or_update_resource_group(ctx.sub, rg, ctx.json())
+    request = parse_resource_group(rg, ctx.json())
+    group, created = ctx.cloud.resources.create_or_update_resource_group(ctx.sub, rg, request)
     return json_response(render.resource_group(group), 201 if created else 200)
 
 
 def patch_resource_group(ctx, sub: str, rg: str) -> Response:
-    return json_response(
-        render.resource_group(ctx.cloud.update_resource_group(ctx.sub, rg, ctx.json()))
-    )
+    update = parse_resource_group_update(ctx.json())
+    group = ctx.cloud.resources.update_resource_group(ctx.sub, rg, update)
+    return json_response(render.resource_group(group))
 
 
 def _operation_headers(ctx, operation_id: str) -> dict[str, str]:
@@ -246,38 +159,30 @@ def _operation_headers(ctx, operation_id: str) -> dict[str, str]:
 
 
 def delete_resource_group(ctx, sub: str, rg: str) -> Response:
-    op = ctx.cloud.delete_resource_group(ctx.sub, rg)
+    op = ctx.cloud.resources.delete_resource_group(ctx.sub, rg)
     return empty_response(202, _operation_headers(ctx, op.id))
 
 
 def operation_result(ctx, sub: str, operation: str) -> Response:
-    op = ctx.cloud.operation(operation)
-    if op is None or op.kind != "delete-resource-group":
-        raise ArmError(404, "OperationNotFound", f"The operation '{operation}' could not be found.")
+    op = ctx.cloud.resources.delete_operation(operation)
     if op.status == "Pending":
         return empty_response(202, _operation_headers(ctx, op.id))
     return empty_response(200)
 
 
-def _generic(cg) -> dict:
-    body = {
-        "id": cg.resource_id,
-        "name": cg.name,
-        "type": "Microsoft.ContainerInstance/containerGroups",
-        "location": cg.location,
-    }
-    if cg.tags:
-        body["tags"] = cg.tags
-    return body
+def _render_each(render_one):
+    return lambda items: [render_one(item) for item in items]
 
 
 def list_resources_in_group(ctx, sub: str, rg: str) -> Response:
     keep = _tag_filter(ctx)
-    groups = [_generic(cg) for cg in ctx.cloud.list_container_groups(ctx.sub, rg) if keep(cg.tags)]
-    return json_response(paged(ctx, groups, ctx.config.page_size))
+    groups = [cg for cg in ctx.cloud.aci.list_container_groups(ctx.sub, rg) if keep(cg.tags)]
+    page = paged(ctx, groups, ctx.config.page_size, _render_each(render.generic_resource))
+    return json_response(page)
 
 
 def list_resources(ctx, sub: str) -> Response:
     keep = _tag_filter(ctx)
-    groups = [_generic(cg) for cg in ctx.cloud.list_container_groups(ctx.sub) if keep(cg.tags)]
-    return json_response(paged(ctx, groups, ctx.config.page_size))
+    groups = [cg for cg in ctx.cloud.aci.list_container_groups(ctx.sub) if keep(cg.tags)]
+    page = paged(ctx, groups, ctx.config.page_size, _render_each(render.generic_resource))
+    return json_response(page)

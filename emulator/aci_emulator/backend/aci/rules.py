@@ -2,9 +2,8 @@
 
 Each rule refuses what Azure was seen refusing, in Azure's words (the cases are in
 tests/fidelity/errors/<category>.yaml; emulator/README.md's error table names them), and
-nothing more: where no real answer shows a refusal, the emulator accepts. They run after the
-body's types and required properties were checked, on the group's properties with defaults
-filled in (`props`) and on the body as sent (`body`).
+nothing more: where no real answer shows a refusal, the emulator accepts. They run once the
+body's types and required properties have been checked (validation.py), on the body as sent.
 """
 
 from __future__ import annotations
@@ -20,15 +19,15 @@ SUBNET_IDS_SINCE = "2021-07-01"
 IDENTITY_SINCE = "2018-10-01"
 # Images whose manifest says Windows; offline, Microsoft's Windows base images by their name.
 WINDOWS_IMAGE_PREFIXES = ("mcr.microsoft.com/windows/", "mcr.microsoft.com/windows:")
+LABELS = (("cpu", "Cpu"), ("memoryInGB", "MemoryInGB"))
 
 
-def check_all(
-    name: str, props: dict[str, Any], body: dict[str, Any], api_version: str | None
-) -> None:
-    """Every category's rules, in the order below."""
+def check_all(name: str, body: dict[str, Any], api_version: str | None) -> None:
+    """Every category's rules, in the order below, on a body validation.py has accepted."""
+    props = body["properties"]
     check_resources(name, props)
     check_registries(name, props)
-    check_identity(name, props, body, api_version)
+    check_identity(name, props, body.get("identity"), api_version)
     check_image_os(name, props)
     check_networking(name, props, api_version)
     check_volumes(props)
@@ -40,22 +39,28 @@ def _version_before(api_version: str | None, since: str) -> bool:
     return api_version is not None and api_version[:10] < since
 
 
+def _lower(value: Any) -> str:
+    return value.lower() if isinstance(value, str) else ""
+
+
+def _containers(props: dict[str, Any], init: bool = True) -> list[dict[str, Any]]:
+    return list(props.get("containers") or []) + list(
+        (props.get("initContainers") or []) if init else []
+    )
+
+
 def _number(value: Any) -> str:
     """A number as the service's .NET code prints it: 3, 1.5, 0.3."""
     return str(int(value)) if float(value).is_integer() else str(float(value))
 
 
-def _json_number(value: Any) -> str:
-    """A number as .NET's JSON writer prints a double: 4.0, 1.5."""
-    return repr(float(value))
-
-
 def _requirement_json(requests: dict[str, Any], limits: dict[str, Any]) -> str:
-    """The container's resources as the service serialises them in its message."""
+    """The container's resources as the service serialises them in its message: .NET's JSON
+    writer, memory before CPU, doubles as 4.0 and 1.5."""
     parts = []
     for key, values in (("requests", requests), ("limits", limits)):
         inner = ",".join(
-            f'"{field}":{_json_number(values[field])}'
+            f'"{field}":{float(values[field])!r}'
             for field in ("memoryInGB", "cpu")
             if values.get(field) is not None
         )
@@ -69,18 +74,15 @@ def check_resources(name: str, props: dict[str, Any]) -> None:
     then a limit above what the whole group requests (virtual-kubelet/azure-aci#149, #17,
     docker/compose-cli#743, MicrosoftDocs/azure-docs#29780, virtual-kubelet/virtual-kubelet#153).
     CPU is checked before memory; Azure's "contain group" typo is kept."""
-    containers = props["containers"]
+    containers = _containers(props, init=False)
+    resources = [(c, c["properties"].get("resources") or {}) for c in containers]
     totals = {
-        field: round(
-            sum(float(c["properties"]["resources"]["requests"][field]) for c in containers), 6
-        )
-        for field in ("cpu", "memoryInGB")
+        field: round(sum(float((r.get("requests") or {})[field]) for _, r in resources), 6)
+        for field, _ in LABELS
     }
-    labels = (("cpu", "Cpu"), ("memoryInGB", "MemoryInGB"))
-    for container in containers:
-        resources = container["properties"].get("resources") or {}
-        requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
-        for field, label in labels:
+    for container, res in resources:
+        requests, limits = res.get("requests") or {}, res.get("limits") or {}
+        for field, label in LABELS:
             if limits.get(field) is not None and float(limits[field]) < float(requests[field]):
                 raise bad_request(
                     "ResourceLimitsLessThanRequests",
@@ -89,9 +91,9 @@ def check_resources(name: str, props: dict[str, Any]) -> None:
                     f"The '{label}' limit value must be greater than or equal to the request "
                     "value.",
                 )
-    for container in containers:
-        limits = (container["properties"].get("resources") or {}).get("limits") or {}
-        for field, label in labels:
+    for container, res in resources:
+        limits = res.get("limits") or {}
+        for field, label in LABELS:
             if limits.get(field) is not None and float(limits[field]) > totals[field]:
                 raise bad_request(
                     "ContainerLimitGreaterThanContainerGroupTotalRequest",
@@ -104,8 +106,7 @@ def check_resources(name: str, props: dict[str, Any]) -> None:
 # -- images and registries ------------------------------------------------------------------------
 def check_registries(name: str, props: dict[str, Any]) -> None:
     """More credentials than containers (docker/cli#3610)."""
-    credentials = props.get("imageRegistryCredentials") or []
-    if len(credentials) > len(props["containers"]):
+    if len(props.get("imageRegistryCredentials") or []) > len(props.get("containers") or []):
         raise bad_request(
             "MoreImageRegistryCredentialsThanContainers",
             f"More image registry credentials provided than containers in container group "
@@ -116,9 +117,9 @@ def check_registries(name: str, props: dict[str, Any]) -> None:
 def check_image_os(name: str, props: dict[str, Any]) -> None:
     """A Windows image in a Linux group (docker-archive/cloud-integration-beta#14). Azure reads
     the image's manifest; offline, Microsoft's Windows base images are known by name."""
-    if props["osType"] != "Linux":
+    if _lower(props.get("osType")) != "linux":
         return
-    for container in props["containers"] + props["initContainers"]:
+    for container in _containers(props):
         image = container["properties"]["image"]
         if image.lower().startswith(WINDOWS_IMAGE_PREFIXES):
             raise bad_request(
@@ -130,21 +131,18 @@ def check_image_os(name: str, props: dict[str, Any]) -> None:
 
 # -- identities ---------------------------------------------------------------------------------
 def check_identity(
-    name: str, props: dict[str, Any], body: dict[str, Any], api_version: str | None
+    name: str, props: dict[str, Any], identity: dict[str, Any] | None, api_version: str | None
 ) -> None:
     """No managed identity before its api-version (MicrosoftDocs/azure-docs#54196); a registry
     credential's identity must be one of the group's user-assigned identities
-    (MicrosoftDocs/azure-docs#117644, Azure's typographic quotes and missing full stop kept)."""
-    identity = body.get("identity")
+    (MicrosoftDocs/azure-docs#117644: Azure's typographic quotes and missing full stop kept)."""
     if identity and _version_before(api_version, IDENTITY_SINCE):
         raise bad_request(
             "ManagedIdentityNotSupported",
             "Managed service identity is not supported for container groups before version "
             f"'{IDENTITY_SINCE}'",
         )
-    assigned = {
-        key.lower() for key in ((identity or {}).get("userAssignedIdentities") or {}) if key
-    }
+    assigned = {key.lower() for key in ((identity or {}).get("userAssignedIdentities") or {})}
     for credential in props.get("imageRegistryCredentials") or []:
         wanted = credential.get("identity")
         if isinstance(wanted, str) and wanted and wanted.lower() not in assigned:
@@ -160,8 +158,8 @@ def check_networking(name: str, props: dict[str, Any], api_version: str | None) 
     """A private address needs a subnet (cocallaw/terraform-azure-tailscale-subnet-router#13);
     before `subnetIds` existed, a network profile (Azure/azure-sdk-for-js#20984,
     CompositionalIT/farmer#125)."""
-    ip = props.get("ipAddress")
-    if not ip or ip.get("type") != "Private" or props.get("networkProfile"):
+    ip = props.get("ipAddress") or {}
+    if _lower(ip.get("type")) != "private" or props.get("networkProfile"):
         return
     if _version_before(api_version, SUBNET_IDS_SINCE):
         raise bad_request(
@@ -180,7 +178,7 @@ def check_networking(name: str, props: dict[str, Any], api_version: str | None) 
 # -- volumes --------------------------------------------------------------------------------------
 def check_volumes(props: dict[str, Any]) -> None:
     """A mount path with a colon (Azure/azure-cli#26591: Git Bash's rewritten path)."""
-    for container in props["containers"] + props["initContainers"]:
+    for container in _containers(props):
         for mount in container["properties"].get("volumeMounts") or []:
             if ":" in str(mount.get("mountPath") or ""):
                 raise bad_request(
@@ -190,13 +188,11 @@ def check_volumes(props: dict[str, Any]) -> None:
 
 # -- diagnostics ----------------------------------------------------------------------------------
 def check_diagnostics(props: dict[str, Any]) -> None:
-    """Metadata with the ContainerInstanceLogs log type, even empty (Azure/azure-rest-api-specs#9768,
-    hashicorp/terraform-provider-azurerm#13650)."""
+    """Metadata beside the ContainerInstanceLogs log type, even empty
+    (Azure/azure-rest-api-specs#9768, hashicorp/terraform-provider-azurerm#13650)."""
     analytics = (props.get("diagnostics") or {}).get("logAnalytics") or {}
-    log_type = analytics.get("logType")
     if (
-        isinstance(log_type, str)
-        and log_type.lower() == "containerinstancelogs"
+        _lower(analytics.get("logType")) == "containerinstancelogs"
         and analytics.get("metadata") is not None
     ):
         raise bad_request(
@@ -208,8 +204,8 @@ def check_diagnostics(props: dict[str, Any]) -> None:
 # -- confidential and priority SKUs ---------------------------------------------------------------
 def check_confidential(props: dict[str, Any]) -> None:
     """An empty policy for a confidential group (microsoft/confidential-ai#9); no policy at all
-    gets the service's default one (see validation.py)."""
-    if props["sku"] != "Confidential":
+    gets the service's default one (validation.py)."""
+    if _lower(props.get("sku")) != "confidential":
         return
     policy = (props.get("confidentialComputeProperties") or {}).get("ccePolicy")
     if isinstance(policy, str) and not policy.strip():

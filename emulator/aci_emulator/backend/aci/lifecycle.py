@@ -6,31 +6,39 @@ nothing runs in the background and the state is the same whoever asks.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
-from aci_emulator.backend import images
-from aci_emulator.backend.models import ContainerGroup, ContainerState, Event
-from aci_emulator.clock import Clock, iso
+from aci_emulator.backend.aci import images
+from aci_emulator.backend.aci.models import (
+    Container,
+    ContainerGroup,
+    ContainerState,
+    Event,
+    EventType,
+)
+from aci_emulator.clock import Clock
 from aci_emulator.config import EmulatorConfig
 
 RESTART_BACKOFF_SECONDS = 10.0
 
 
-def container_run(group: ContainerGroup, container: dict) -> images.ContainerRun:
-    props = container["properties"]
-    repos = {images.repository(c["properties"]["image"]) for c in group.properties["containers"]}
+def container_run(group: ContainerGroup, container: Container) -> images.ContainerRun:
+    repos = {images.repository(c.image) for c in group.spec.containers}
     return images.ContainerRun(
-        image=props["image"],
-        command=tuple(props.get("command") or ()),
+        image=container.image,
+        command=tuple(container.command or ()),
         environment={
-            e["name"]: e.get("value", e.get("secureValue", ""))
-            for e in props.get("environmentVariables", [])
+            e.name: e.value if e.value is not None else (e.secure_value or "")
+            for e in container.environment_variables
         },
         has_sidecar="aci-tutorial-sidecar" in repos,
     )
 
 
-def add_event(events: list[Event], name: str, message: str, now: datetime, kind: str = "Normal"):
+def add_event(
+    events: list[Event], name: str, message: str, now: datetime, kind: EventType = "Normal"
+) -> None:
     for event in events:
         if event.name == name and event.message == message:
             event.count += 1
@@ -66,17 +74,17 @@ def begin_run(
         if state.state == "Running" and not _killed_since_started(state):
             add_event(state.events, "Killing", f"Killing container {name}", now)
     group.containers = {}
-    for container in group.properties["containers"]:
-        previous = old.get(container["name"])
+    for container in group.spec.containers:
+        previous = old.get(container.name)
         fresh = ContainerState(events=previous.events if previous else [])
         if restart and previous is not None and previous.start_time is not None:
             fresh.restart_count = previous.restart_count + 1
-            fresh.previous = _state_wire(previous)
+            fresh.previous = previous.snapshot()
             if previous.state == "Running":
-                fresh.previous.update(
-                    state="Terminated", detailStatus="Killed", finishTime=iso(now)
+                fresh.previous = dataclasses.replace(
+                    fresh.previous, state="Terminated", detail="Killed", finish_time=now
                 )
-        group.containers[container["name"]] = fresh
+        group.containers[container.name] = fresh
 
 
 def stop(group: ContainerGroup, clock: Clock) -> None:
@@ -100,7 +108,7 @@ def advance(group: ContainerGroup, clock: Clock, config: EmulatorConfig) -> None
         else:
             _start_containers(group, clock, config)
     if group.phase == "running":
-        for container in group.properties["containers"]:
+        for container in group.spec.containers:
             _advance_container(group, container, clock, config, mono)
 
 
@@ -118,9 +126,9 @@ def _start_containers(group: ContainerGroup, clock: Clock, config: EmulatorConfi
         name: began + span * share + timedelta(milliseconds=n + 1)
         for n, (name, share) in enumerate(EVENT_SHARES)
     }
-    for container in group.properties["containers"]:
-        state = group.containers[container["name"]]
-        image, name = container["properties"]["image"], container["name"]
+    for container in group.spec.containers:
+        state = group.containers[container.name]
+        image, name = container.image, container.name
         add_event(state.events, "Pulling", f'pulling image "{image}"', moments["Pulling"])
         add_event(state.events, "Pulled", f'Successfully pulled image "{image}"', moments["Pulled"])
         add_event(state.events, "Created", f"Created container {name}", moments["Created"])
@@ -136,8 +144,8 @@ def _start_containers(group: ContainerGroup, clock: Clock, config: EmulatorConfi
 def _fail(group: ContainerGroup, clock: Clock) -> None:
     now = clock.now()
     code, message = group.failure or ("Failed", "")
-    for container in group.properties["containers"]:
-        state = group.containers[container["name"]]
+    for container in group.spec.containers:
+        state = group.containers[container.name]
         add_event(state.events, "Failed", message, now, kind="Warning")
         state.state, state.detail = "Waiting", code
     group.phase = "failed"
@@ -145,13 +153,13 @@ def _fail(group: ContainerGroup, clock: Clock) -> None:
 
 
 def _advance_container(
-    group: ContainerGroup, container: dict, clock: Clock, config: EmulatorConfig, mono: float
+    group: ContainerGroup, container: Container, clock: Clock, config: EmulatorConfig, mono: float
 ) -> None:
     run = container_run(group, container)
     if not images.runs_once(run):
         return
-    state = group.containers[container["name"]]
-    policy = group.properties["restartPolicy"]
+    state = group.containers[container.name]
+    policy = group.spec.restart_policy
     code = images.exit_code(run)
     # Bounded: a run-once container under 'Always' restarts at most once per backoff period.
     for _ in range(100):
@@ -163,7 +171,7 @@ def _advance_container(
             add_event(
                 state.events,
                 "Killing" if code else "Completed",
-                f"Container {container['name']} terminated with exit code {code}",
+                f"Container {container.name} terminated with exit code {code}",
                 now,
                 kind="Warning" if code else "Normal",
             )
@@ -173,26 +181,13 @@ def _advance_container(
         next_start = state.started_mono + config.task_seconds + RESTART_BACKOFF_SECONDS
         if mono < next_start:
             return
-        state.previous = _state_wire(state)
+        state.previous = state.snapshot()
         state.restart_count += 1
         state.state, state.detail, state.exit_code, state.finish_time = "Running", "", None, None
         restarted = (state.finish_time or clock.now()) + clock.shown(RESTART_BACKOFF_SECONDS)
         clock.reach(restarted)
         state.start_time, state.started_mono = restarted, next_start
-        add_event(
-            state.events, "Started", f"Started container {container['name']}", state.start_time
-        )
-
-
-def _state_wire(state: ContainerState) -> dict:
-    wire: dict = {"state": state.state, "detailStatus": state.detail}
-    if state.start_time:
-        wire["startTime"] = iso(state.start_time)
-    if state.finish_time:
-        wire["finishTime"] = iso(state.finish_time)
-    if state.exit_code is not None:
-        wire["exitCode"] = state.exit_code
-    return wire
+        add_event(state.events, "Started", f"Started container {container.name}", state.start_time)
 
 
 def group_state(group: ContainerGroup) -> str:
@@ -209,19 +204,15 @@ def group_state(group: ContainerGroup) -> str:
     return "Succeeded" if all(s.exit_code == 0 for s in states) else "Failed"
 
 
-def container_state_wire(state: ContainerState) -> dict:
-    return _state_wire(state)
-
-
 def log_lines(
-    group: ContainerGroup, container: dict, clock: Clock, config: EmulatorConfig
+    group: ContainerGroup, container: Container, clock: Clock, config: EmulatorConfig
 ) -> list[tuple[datetime, str]]:
     """The container's output, each line with its moment.
 
     A compressed timeline treats reading the logs like waiting for them: the clock then shows
     at least the moment of the last line, so that nothing shown later is earlier.
     """
-    state = group.containers.get(container["name"])
+    state = group.containers.get(container.name)
     if state is None or state.start_time is None:
         return []
     lines = images.log_lines(container_run(group, container), state.start_time)

@@ -1,0 +1,189 @@
+"""A container group and its parts, as the backend keeps them: typed, in the service's terms.
+
+Only what the service's rules read is modelled field by field. The rest of what a client sent
+(volumes, probes, diagnostics, ...) is kept as sent in `as_sent`, a wire-cased dict the backend
+never reads: the render layer alone returns it (secrets removed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+OsType = Literal["Linux", "Windows"]
+RestartPolicy = Literal["Always", "OnFailure", "Never"]
+Sku = Literal["Standard", "Dedicated", "Confidential"]
+Priority = Literal["Regular", "Spot"]
+IpAddressType = Literal["Public", "Private"]
+Protocol = Literal["TCP", "UDP"]
+ProvisioningState = Literal["Pending", "Succeeded", "Failed"]
+# Where a group is in its life; its instanceView.state is derived from it (lifecycle.group_state).
+Phase = Literal["provisioning", "running", "stopped", "failed"]
+RunState = Literal["Waiting", "Running", "Terminated"]
+EventType = Literal["Normal", "Warning"]
+
+
+@dataclass
+class Event:
+    name: str
+    message: str
+    type: EventType
+    first: datetime
+    last: datetime
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class RunSnapshot:
+    """A container's state at one moment: what instanceView.previousState shows of a past run."""
+
+    state: RunState
+    detail: str
+    start_time: datetime | None = None
+    finish_time: datetime | None = None
+    exit_code: int | None = None
+
+
+@dataclass
+class ContainerState:
+    """One container's life: what it is doing now and what it did before."""
+
+    state: RunState = "Waiting"
+    detail: str = ""
+    start_time: datetime | None = None
+    finish_time: datetime | None = None
+    exit_code: int | None = None
+    started_mono: float = 0.0  # when the current run began (monotonic)
+    restart_count: int = 0
+    previous: RunSnapshot | None = None
+    events: list[Event] = field(default_factory=list)
+
+    def snapshot(self) -> RunSnapshot:
+        return RunSnapshot(
+            self.state, self.detail, self.start_time, self.finish_time, self.exit_code
+        )
+
+
+@dataclass(frozen=True)
+class Port:
+    port: int
+    protocol: Protocol | None = None  # None: not sent (a container's port is echoed without it)
+
+
+@dataclass(frozen=True)
+class EnvironmentVariable:
+    name: str
+    value: str | None = None
+    secure_value: str | None = None  # kept to run the container; never returned
+
+
+@dataclass(frozen=True)
+class Gpu:
+    count: int | None
+    sku: str | None
+
+
+@dataclass(frozen=True)
+class ResourceRequests:
+    cpu: float
+    memory_in_gb: float
+    gpu: Gpu | None = None
+
+
+@dataclass
+class Container:
+    """A container or an init container."""
+
+    name: str
+    image: str
+    command: list[str] | None
+    ports: list[Port]
+    environment_variables: list[EnvironmentVariable]
+    requests: ResourceRequests | None  # None for an init container, which requests none
+    as_sent: dict[str, Any] = field(default_factory=dict)  # its other properties, as sent
+
+
+@dataclass
+class IpAddress:
+    type: IpAddressType
+    ports: list[Port]
+    dns_name_label: str | None = None
+    dns_name_label_scope: str | None = None  # kept only beside a label, as Azure does
+    as_sent: dict[str, Any] = field(default_factory=dict)  # its other properties, as sent
+
+
+@dataclass
+class ContainerGroupSpec:
+    """What a client asks for in a PUT, validated, with the service's defaults filled in."""
+
+    os_type: OsType
+    restart_policy: RestartPolicy
+    sku: Sku
+    priority: Priority | None  # returned only when sent
+    containers: list[Container]
+    init_containers: list[Container]
+    ip_address: IpAddress | None
+    registry_servers: frozenset[str]  # (lower case) servers that credentials are given for
+    cce_policy: str | None = None  # a confidential group's enforcement policy
+    as_sent: dict[str, Any] = field(default_factory=dict)  # its other properties, as sent
+
+    @property
+    def cores(self) -> float:
+        """CPU cores the containers request (what the regional quota counts)."""
+        return float(sum(c.requests.cpu for c in self.containers if c.requests))
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The managed identities a group runs as."""
+
+    type: str | None  # SystemAssigned, UserAssigned, "SystemAssigned, UserAssigned" or None
+    user_assigned: tuple[str, ...]  # resource ids of the user-assigned identities
+    as_sent: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ContainerGroupRequest:
+    """A PUT of a container group, validated."""
+
+    location: str  # as sent; the service checks the region
+    tags: dict[str, str] | None
+    identity: Identity | None
+    zones: list[str] | None
+    spec: ContainerGroupSpec
+
+
+@dataclass
+class ContainerGroup:
+    subscription_id: str
+    resource_group: str
+    name: str
+    location: str
+    tags: dict[str, str] | None  # as sent; None when never sent
+    spec: ContainerGroupSpec
+    identity: Identity | None
+    zones: list[str] | None
+    ip: str | None
+    created: datetime
+    provisioning_state: ProvisioningState = "Pending"
+    phase: Phase = "provisioning"
+    ready_mono: float = 0.0
+    run_began: datetime | None = None  # shown time the current (re)deploy began
+    failure: tuple[str, str] | None = None  # (code, message) the provisioning ends with
+    containers: dict[str, ContainerState] = field(default_factory=dict)
+    group_events: list[Event] = field(default_factory=list)
+
+    @property
+    def cores(self) -> float:
+        return self.spec.cores
+
+    @property
+    def resource_id(self) -> str:
+        return (
+            f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
+            f"/providers/Microsoft.ContainerInstance/containerGroups/{self.name}"
+        )
+
+    def container(self, name: str) -> Container | None:
+        return next((c for c in self.spec.containers if c.name == name), None)

@@ -1,0 +1,1 @@
+"""Azure Resource Manager itself: subscriptions, resource providers, resource groups."""

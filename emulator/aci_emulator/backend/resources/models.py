@@ -1,0 +1,58 @@
+"""What the resource manager keeps: subscriptions and their resource groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from aci_emulator.backend.operations import Operation
+
+RegistrationState = Literal["Registered", "Registering", "NotRegistered", "Unregistering"]
+ResourceGroupState = Literal["Succeeded", "Deleting"]
+
+
+@dataclass
+class ResourceGroup:
+    subscription_id: str
+    name: str
+    location: str
+    tags: dict[str, str] | None  # as sent; None when never sent
+    managed_by: str | None = None
+    state: ResourceGroupState = "Succeeded"
+    created: datetime | None = None
+    delete_operation: Operation | None = None  # the one delete of this group instance
+
+    @property
+    def resource_id(self) -> str:
+        return f"/subscriptions/{self.subscription_id}/resourceGroups/{self.name}"
+
+
+@dataclass
+class Subscription:
+    id: str
+    tenant_id: str
+    display_name: str
+    resource_groups: dict[str, ResourceGroup] = field(default_factory=dict)  # by lower name
+    providers: dict[str, str] = field(default_factory=dict)  # namespace (lower) -> state
+
+
+@dataclass(frozen=True)
+class ResourceGroupRequest:
+    """A PUT of a resource group, validated."""
+
+    location: str
+    tags: dict[str, str] | None
+    managed_by: str | None
+    sets_managed_by: bool  # `managedBy` was in the body (null included: it clears it)
+    location_as_sent: str = ""  # ARM names it so when it refuses it ('West Europe')
+
+
+@dataclass(frozen=True)
+class ResourceGroupUpdate:
+    """A PATCH of a resource group: what it changes (None: unchanged)."""
+
+    tags: dict[str, str] | None
+    managed_by: str | None
+    sets_managed_by: bool
