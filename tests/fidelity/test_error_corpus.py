@@ -54,10 +54,12 @@ GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-
 # Where a deserializer stopped depends on how the sender laid out its JSON.
 POSITION = re.compile(r"\b(line|position) \d+")
 
-# Lowest figures accepted (fractions of the cases whose expected value the source shows).
+# Lowest figures accepted (fractions of the cases whose expected value the source shows), set
+# from what the rules reach (built-from 40/41 codes, 53/57 messages, 25/26 statuses; held-out
+# 10/12, 14/19, 7/8): a rule that stops matching fails the suite.
 FLOORS = {
-    "built-from": {"codes": 0.0, "messages": 0.0, "statuses": 0.0},
-    "held-out": {"codes": 0.0, "messages": 0.0, "statuses": 0.0},
+    "built-from": {"codes": 40 / 41, "messages": 53 / 57, "statuses": 25 / 26},
+    "held-out": {"codes": 10 / 12, "messages": 14 / 19, "statuses": 7 / 8},
 }
 
 
@@ -320,3 +322,18 @@ if __name__ == "__main__":
             print(outcome.describe())
     print("built-from:", figures(built), file=sys.stderr)
     print("held-out:", figures([o for o in results if o.case.key in held]), file=sys.stderr)
+
+
+ERROR_CALL = re.compile(
+    r"(?:bad_request|not_found|ArmError)\(\s*(?:\d+,\s*)?\"([A-Z][A-Za-z]+)\"", re.MULTILINE
+)
+
+
+def test_every_error_code_is_in_the_readme_table():
+    """Each code the emulator's source can answer has its row (evidence or "our reading")."""
+    source = Path(__file__).parents[2] / "emulator" / "aci_emulator"
+    codes = {code for path in source.rglob("*.py") for code in ERROR_CALL.findall(path.read_text())}
+    readme = (Path(__file__).parents[2] / "emulator" / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| code | HTTP | when | evidence |") :]
+    assert len(codes) > 40
+    assert sorted(code for code in codes if f"`{code}`" not in table) == []
