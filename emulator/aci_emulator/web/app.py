@@ -20,7 +20,15 @@ from aci_emulator.config import EmulatorConfig
 from aci_emulator.errors import ArmError, not_implemented
 from aci_emulator.faults import FaultInjector
 from aci_emulator.identity import Identity, VerifiedToken
-from aci_emulator.web import body, routes_aci, routes_admin, routes_arm, routes_identity
+from aci_emulator.web import (
+    body,
+    json_positions,
+    routes_aci,
+    routes_admin,
+    routes_arm,
+    routes_identity,
+)
+from aci_emulator.web.json_positions import BODY_TEXT_KEY
 from aci_emulator.web.responses import json_response
 from aci_emulator.web.routing import Router
 from aci_emulator.web.serving import SOCKET_KEY
@@ -103,6 +111,7 @@ class ArmApplication:
             self._inject_faults(request, path)
             response = self._handle(ctx, request.method, path)
         except ArmError as err:
+            err = json_positions.with_position(err, request.environ.get(BODY_TEXT_KEY))
             response = json_response(err.envelope(), err.status, err.headers)
         except ConnectionError:
             raise
