@@ -34,6 +34,8 @@ from aci_emulator.web.routing import Router
 from aci_emulator.web.serving import SOCKET_KEY
 
 log = logging.getLogger("aci_emulator.requests")
+# Paths ARM's front door answers for, whatever follows (the root too: MicrosoftDocs/feedback#2279).
+ARM_PREFIXES = ("/subscriptions", "/providers/", "/tenants")
 
 # api-versions each family of routes accepts (real published versions).
 ACI_VERSIONS = (
@@ -173,8 +175,8 @@ class ArmApplication:
         api-version (before any token: MicrosoftDocs/feedback#2279), the token
         (janeczku/rancher-letsencrypt#89 and others), then the subscription's form. Only then
         is the route an honest 501."""
-        if path.lower().startswith("/_emulator/"):
-            return
+        if not (path == "/" or path.lower().startswith(ARM_PREFIXES)):
+            return  # Entra ID's paths and the emulator's own are not ARM's
         if not ctx.request.args.get("api-version"):
             raise rules_arm.missing_api_version()
         ctx.token = self.identity.verify(ctx.request.headers.get("Authorization"))
