@@ -171,6 +171,43 @@ def _container() -> dict:
     }
 
 
+# -- networking -----------------------------------------------------------------------------------
+def expected_networking_error(ip_type: str | None, subnet: bool) -> str | None:
+    """A public address cannot join a virtual network (hashicorp/terraform-provider-azurerm#19579);
+    a private one needs a subnet (cocallaw/terraform-azure-tailscale-subnet-router#13)."""
+    kind = (ip_type or "").lower()
+    if kind == "public" and subnet:
+        return "InvalidIpAddressTypeForNetworkProfile"
+    if kind == "private" and not subnet:
+        return "PrivateIpWithoutSubnetNotSupported"
+    return None
+
+
+casings = st.sampled_from(["Public", "public", "PUBLIC", "Private", "private", "PRIVATE"])
+
+
+@SETTINGS
+@given(ip_type=st.none() | casings, subnet=st.booleans())
+def test_an_address_type_against_a_subnet(wire, ip_type, subnet):
+    container = _container()
+    container["properties"]["ports"] = [{"port": 80}]
+    body = group_body([container])
+    if ip_type is not None:
+        body["properties"]["ipAddress"] = {"type": ip_type, "ports": [{"port": 80}]}
+    if subnet:
+        vnet = f"/subscriptions/{wire.info.subscription_id}/resourceGroups/rules-rg/providers/"
+        body["properties"]["subnetIds"] = [
+            {"id": vnet + "Microsoft.Network/virtualNetworks/vnet/subnets/aci"}
+        ]
+    answer = wire.group(f"net-{uuid.uuid4().hex[:8]}", body)
+    expected = expected_networking_error(ip_type, subnet)
+    if expected is None:
+        assert answer.status_code in (200, 201), answer.text
+    else:
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["error"]["code"] == expected
+
+
 # -- the ARM layer --------------------------------------------------------------------------------
 @SETTINGS
 @given(segment=st.text(alphabet="abcdef0123456789-XYZ", min_size=1, max_size=45))

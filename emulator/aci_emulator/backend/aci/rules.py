@@ -157,8 +157,16 @@ def check_identity(
 def check_networking(name: str, props: dict[str, Any], api_version: str | None) -> None:
     """A private address needs a subnet (cocallaw/terraform-azure-tailscale-subnet-router#13);
     before `subnetIds` existed, a network profile (Azure/azure-sdk-for-js#20984,
-    CompositionalIT/farmer#125)."""
+    CompositionalIT/farmer#125). A public address cannot join a virtual network
+    (hashicorp/terraform-provider-azurerm#19579)."""
     ip = props.get("ipAddress") or {}
+    if _lower(ip.get("type")) == "public" and (
+        props.get("subnetIds") or props.get("networkProfile")
+    ):
+        raise bad_request(
+            "InvalidIpAddressTypeForNetworkProfile",
+            "IP Address type can't be public when network profile is set.",
+        )
     if _lower(ip.get("type")) != "private" or props.get("networkProfile"):
         return
     if _version_before(api_version, SUBNET_IDS_SINCE):
