@@ -280,7 +280,6 @@ def test_missing_image(aci, rg, cg_name):
     [
         ("restart_policy", "Sometimes", "Always, OnFailure, Never"),
         ("sku", "Premium", "Standard, Dedicated, Confidential"),
-        ("priority", "Urgent", "Regular, Spot"),
     ],
 )
 def test_bad_enum(aci, rg, cg_name, field, value, allowed):
@@ -290,6 +289,17 @@ def test_bad_enum(aci, rg, cg_name, field, value, allowed):
     assert error.error.code == "InvalidRequestContent"
     assert f'Error converting value "{value}"' in error.error.message
     assert f"Allowed values: {allowed}." in error.error.message
+
+
+def test_bad_priority(aci, rg, cg_name):
+    # Azure names a priority's choices itself (its troubleshooting page for Spot errors).
+    error = create_error(aci, rg, cg_name, group(priority="Urgent"))
+
+    assert error.status_code == 400
+    assert error.error.code == "PriorityNotSpecified"
+    assert error.error.message == (
+        f"The 'Priority' must be one of 'Regular,Spot' for container group '{cg_name}'."
+    )
 
 
 def test_bad_dns_label_scope(aci, rg, cg_name):

@@ -7,6 +7,7 @@ draws: the examples a rule was written from are one point each of these classes.
 
 from __future__ import annotations
 
+import base64
 import re
 import uuid
 from collections.abc import Iterator
@@ -206,6 +207,70 @@ def test_an_address_type_against_a_subnet(wire, ip_type, subnet):
     else:
         assert answer.status_code == 400, answer.text
         assert answer.json()["error"]["code"] == expected
+
+
+# -- Spot and confidential groups -----------------------------------------------------------------
+def expected_sku_error(priority: str | None, sku: str | None, address: bool) -> str | None:
+    """Spot runs in the Standard SKU only, without inbound connections; a priority is Regular or
+    Spot (MicrosoftDocs/SupportArticles-docs: error-codes-spot-container-creation.md)."""
+    if priority is not None and priority.lower() not in ("regular", "spot"):
+        return "PriorityNotSpecified"
+    if (priority or "").lower() == "spot":
+        if (sku or "standard").lower() != "standard":
+            return "SpotPriorityContainerGroupNotSupportedInSku"
+        if address:
+            return "SpotPriorityContainerGroupNotSupportedForInboundConnectivity"
+    return None
+
+
+@SETTINGS
+@given(
+    priority=st.none() | st.sampled_from(["Regular", "spot", "SPOT", "Spot", "Low", ""]),
+    sku=st.none() | st.sampled_from(["Standard", "dedicated", "Confidential"]),
+    address=st.booleans(),
+)
+def test_spot_against_sku_and_address(wire, priority, sku, address):
+    container = _container()
+    container["properties"]["ports"] = [{"port": 80}]
+    body = group_body([container])
+    if priority is not None:
+        body["properties"]["priority"] = priority
+    if sku is not None:
+        body["properties"]["sku"] = sku
+    if address:
+        body["properties"]["ipAddress"] = {"type": "Public", "ports": [{"port": 80}]}
+    name = f"spot-{uuid.uuid4().hex[:8]}"
+    answer = wire.group(name, body)
+    expected = expected_sku_error(priority, sku, address)
+    if expected is None:
+        assert answer.status_code in (200, 201), answer.text
+        return
+    assert answer.status_code == 400, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == expected
+    if expected == "SpotPriorityContainerGroupNotSupportedInSku":
+        assert f"in '{sku.capitalize()}' Sku." in error["message"]
+    if expected == "PriorityNotSpecified":
+        assert error["message"].endswith(f"for container group '{name}'.")
+
+
+@SETTINGS
+@given(policy=st.binary(min_size=1, max_size=60), encode=st.booleans())
+def test_a_confidential_policy_is_base64(wire, policy, encode):
+    text = base64.b64encode(policy).decode() if encode else policy.decode("latin-1")
+    body = group_body([_container()])
+    body["properties"]["sku"] = "Confidential"
+    body["properties"]["confidentialComputeProperties"] = {"ccePolicy": text}
+    answer = wire.group(f"cce-{uuid.uuid4().hex[:8]}", body)
+    try:
+        valid = bool(text.strip()) and base64.b64decode(text.strip(), validate=True) is not None
+    except ValueError:
+        valid = False
+    if valid:
+        assert answer.status_code in (200, 201), answer.text
+    else:
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["error"]["code"] == "InvalidCcePolicy"
 
 
 # -- the ARM layer --------------------------------------------------------------------------------

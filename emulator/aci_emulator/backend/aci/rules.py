@@ -8,6 +8,8 @@ body's types and required properties have been checked (validation.py), on the b
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from aci_emulator.errors import bad_request
@@ -33,6 +35,7 @@ def check_all(name: str, body: dict[str, Any], api_version: str | None) -> None:
     check_volumes(props)
     check_diagnostics(props)
     check_confidential(props)
+    check_spot(props)
 
 
 def _version_before(api_version: str | None, since: str) -> bool:
@@ -220,4 +223,35 @@ def check_confidential(props: dict[str, Any]) -> None:
         raise bad_request(
             "InvalidCcePolicy",
             "The CCE Policy cannot be left empty for Confidential Container Groups.",
+        )
+    if isinstance(policy, str) and not _is_base64(policy):
+        # MicrosoftDocs/SupportArticles-docs: common-confidential-container-errors.md; the code
+        # is our reading (the empty policy's).
+        raise bad_request("InvalidCcePolicy", "The CCE Policy is not valid Base64.")
+
+
+def _is_base64(text: str) -> bool:
+    try:
+        base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def check_spot(props: dict[str, Any]) -> None:
+    """A Spot group runs in the Standard SKU only and takes no inbound connections
+    (MicrosoftDocs/SupportArticles-docs: error-codes-spot-container-creation.md). The SKU is
+    named as the group's SKU is returned; a private address counts as inbound (our reading)."""
+    if _lower(props.get("priority")) != "spot":
+        return
+    sku = _lower(props.get("sku")) or "standard"
+    if sku != "standard":
+        raise bad_request(
+            "SpotPriorityContainerGroupNotSupportedInSku",
+            f"Spot Priority Container Group is not supported in '{sku.capitalize()}' Sku.",
+        )
+    if props.get("ipAddress"):
+        raise bad_request(
+            "SpotPriorityContainerGroupNotSupportedForInboundConnectivity",
+            "Spot Priority is not supported for container groups with inbound connectivity.",
         )

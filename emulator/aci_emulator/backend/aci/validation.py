@@ -156,7 +156,7 @@ def _parse(name: str, body: dict[str, Any]) -> ContainerGroupSpec:
         cce_policy = sent if sent is not None else ALLOW_ALL_CCE_POLICY
     priority = None
     if props.get("priority") is not None:  # returned only when sent, as recorded
-        priority = enum(props, "priority", "properties", PRIORITIES, "Regular")
+        priority = _priority(name, props["priority"])
     parsed = [_container(name, c, i) for i, c in enumerate(containers)]
     init = [
         _container(name, c, i, init=True) for i, c in enumerate(props.get("initContainers") or [])
@@ -189,6 +189,18 @@ def _parse(name: str, body: dict[str, Any]) -> ContainerGroupSpec:
         ),
         cce_policy=cce_policy,
         as_sent={k: v for k, v in props.items() if k not in _GROUP_FIELDS},
+    )
+
+
+def _priority(name: str, sent: Any) -> str:
+    """Azure names the choices itself (MicrosoftDocs/SupportArticles-docs:
+    error-codes-spot-container-creation.md), not as a deserializer would."""
+    for choice in PRIORITIES:
+        if isinstance(sent, str) and sent.lower() == choice.lower():
+            return choice
+    raise bad_request(
+        "PriorityNotSpecified",
+        f"The 'Priority' must be one of '{','.join(PRIORITIES)}' for container group '{name}'.",
     )
 
 
