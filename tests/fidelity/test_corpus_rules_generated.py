@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from aci_emulator import Emulator, EmulatorConfig
 from aci_emulator.backend.rules_arm import RESOURCES_VERSIONS
+from aci_emulator.web.app import ACI_VERSIONS
 
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -271,6 +272,40 @@ def test_a_confidential_policy_is_base64(wire, policy, encode):
     else:
         assert answer.status_code == 400, answer.text
         assert answer.json()["error"]["code"] == "InvalidCcePolicy"
+
+
+# -- registry credentials with an identity --------------------------------------------------------
+@SETTINGS
+@given(version=st.sampled_from([v for v in ACI_VERSIONS if v >= "2018-10-01"]))
+def test_a_registry_identity_needs_its_api_version(wire, version):
+    """Before 2021-07-01 a registry credential names no identity (MicrosoftDocs/SupportArticles-docs:
+    acr-image-pull-failures-managed-identity.md); from it, the group's own identity is accepted."""
+    uami = (
+        f"/subscriptions/{wire.info.subscription_id}/resourceGroups/rules-rg/providers/"
+        "Microsoft.ManagedIdentity/userAssignedIdentities/acr-pull"
+    )
+    container = _container()
+    container["properties"]["image"] = "myregistry.azurecr.io/app:1"
+    body = group_body([container])
+    body["identity"] = {"type": "UserAssigned", "userAssignedIdentities": {uami: {}}}
+    body["properties"]["imageRegistryCredentials"] = [
+        {"server": "myregistry.azurecr.io", "identity": uami}
+    ]
+    name = f"acr-{uuid.uuid4().hex[:8]}"
+    path = (
+        f"/subscriptions/{wire.info.subscription_id}/resourceGroups/rules-rg/providers/"
+        f"Microsoft.ContainerInstance/containerGroups/{name}"
+    )
+    answer = wire.call("PUT", path, version, body)
+    if version < "2021-07-01":
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["error"] == {
+            "code": "InvalidImageRegistryCredentialType",
+            "message": f"Identity in 'imageRegistryCredentials' of container group '{name}' is "
+            "not supported.",
+        }
+    else:
+        assert answer.status_code in (200, 201), answer.text
 
 
 # -- the ARM layer --------------------------------------------------------------------------------

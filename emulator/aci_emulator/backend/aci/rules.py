@@ -19,6 +19,9 @@ from aci_emulator.errors import bad_request
 SUBNET_IDS_SINCE = "2021-07-01"
 # The api-version that introduced managed identities for container groups (Azure's own text).
 IDENTITY_SINCE = "2018-10-01"
+# The api-version that let a registry credential name an identity (Azure's troubleshooting page
+# for registry pulls with a managed identity).
+REGISTRY_IDENTITY_SINCE = "2021-07-01"
 # Images whose manifest says Windows; offline, Microsoft's Windows base images by their name.
 WINDOWS_IMAGE_PREFIXES = ("mcr.microsoft.com/windows/", "mcr.microsoft.com/windows:")
 LABELS = (("cpu", "Cpu"), ("memoryInGB", "MemoryInGB"))
@@ -138,7 +141,9 @@ def check_identity(
 ) -> None:
     """No managed identity before its api-version (MicrosoftDocs/azure-docs#54196); a registry
     credential's identity must be one of the group's user-assigned identities
-    (MicrosoftDocs/azure-docs#117644: Azure's typographic quotes and missing full stop kept)."""
+    (MicrosoftDocs/azure-docs#117644: Azure's typographic quotes and missing full stop kept; a
+    2026 troubleshooting page shows straight quotes and a full stop, our reading: retyped), and
+    may not be named before its api-version."""
     if identity and _version_before(api_version, IDENTITY_SINCE):
         raise bad_request(
             "ManagedIdentityNotSupported",
@@ -148,6 +153,13 @@ def check_identity(
     assigned = {key.lower() for key in ((identity or {}).get("userAssignedIdentities") or {})}
     for credential in props.get("imageRegistryCredentials") or []:
         wanted = credential.get("identity")
+        if wanted is not None and _version_before(api_version, REGISTRY_IDENTITY_SINCE):
+            # MicrosoftDocs/SupportArticles-docs: acr-image-pull-failures-managed-identity.md
+            raise bad_request(
+                "InvalidImageRegistryCredentialType",
+                f"Identity in 'imageRegistryCredentials' of container group '{name}' is not "
+                "supported.",
+            )
         if isinstance(wanted, str) and wanted and wanted.lower() not in assigned:
             raise bad_request(
                 "InvalidImageRegistryIdentity",

@@ -162,8 +162,10 @@ def _parse(name: str, body: dict[str, Any]) -> ContainerGroupSpec:
         _container(name, c, i, init=True) for i, c in enumerate(props.get("initContainers") or [])
     ]
     _unique_container_names(name, parsed + init)
-    for credential in props.get("imageRegistryCredentials") or []:
-        required(credential, "server", "properties.imageRegistryCredentials")
+    for i, credential in enumerate(props.get("imageRegistryCredentials") or []):
+        # The path names the item (MicrosoftDocs/SupportArticles-docs:
+        # acr-image-pull-failures-managed-identity.md).
+        required(credential, "server", f"properties.imageRegistryCredentials[{i}]")
     ip_address = None
     if props.get("ipAddress") is not None:
         ip_address = _ip_address(name, props["ipAddress"], parsed)
