@@ -32,6 +32,7 @@ from aci_emulator.config import EmulatorConfig
 from aci_emulator.errors import (
     ArmError,
     bad_request,
+    container_log_not_available,
     location_not_available,
     operation_not_found,
     resource_group_being_deleted,
@@ -309,6 +310,9 @@ class ContainerInstances:
             self.resources.require_registered(sub)
             cg = self._cg(sub, rg_name, name)
             spec = _container(cg, container)
+            state = cg.containers.get(spec.name)
+            if state is None or state.start_time is None:
+                raise container_log_not_available(spec.name, cg.name)
             return lifecycle.log_lines(cg, spec, self.clock, self.config)
 
     def container_exists(
