@@ -13,8 +13,7 @@ import re
 from typing import Any
 
 from aci_emulator.backend import schema
-from aci_emulator.backend.aci import bounds
-from aci_emulator.backend.aci import rules
+from aci_emulator.backend.aci import bounds, rules
 from aci_emulator.backend.aci.models import (
     Container,
     ContainerGroupRequest,
