@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
+import json
+from importlib import resources
 from typing import Any
 
-from aci_emulator.errors import bad_request
+from aci_emulator.backend import schema
+from aci_emulator.errors import bad_request, invalid_content
+from aci_emulator.web import api_specs
 
 # The api-version that introduced `subnetIds`; before it a private group needs a network
 # profile (our reading of the REST specs' history: 2021-07-01 is the first to define it).
@@ -39,6 +44,43 @@ def check_all(name: str, body: dict[str, Any], api_version: str | None) -> None:
     check_diagnostics(props)
     check_confidential(props)
     check_spot(props)
+
+
+# -- the body's members -------------------------------------------------------------------------
+def check_known_members(props: dict[str, Any], api_version: str | None) -> None:
+    """A member the group's properties do not have is refused by the service's deserializer
+    (prefect-archive/prefect-azure#103: `identity` inside `properties`). Known: what any
+    vendored REST spec or the CLI's newer shapes define; checked only for api-versions within
+    the vendored specs' span, so that a newer version's members are never refused (our reading)."""
+    versions = api_specs.vendored_versions()
+    if api_version is None or not versions or not versions[0] <= api_version[:10] <= versions[-1]:
+        return
+    known = _group_members()
+    for key in props:
+        if key.lower() not in known:
+            raise invalid_content(
+                f"Could not find member '{key}' on object of type "
+                f"'ContainerGroupPropertiesDefinition'. Path 'properties.{key}'"
+            )
+
+
+@functools.cache
+def _group_members() -> frozenset[str]:
+    members = {name.lower() for name in _properties_of(schema.CONTAINER_GROUP)}
+    for version in api_specs.vendored_versions():
+        text = (resources.files("aci_emulator") / "specs" / f"{version}.json").read_text("utf-8")
+        definitions = json.loads(text)["definitions"]
+        for name in ("ContainerGroupProperties", "ContainerGroup"):
+            node = definitions.get(name) or {}
+            for part in [*node.get("allOf", []), node]:
+                inner = (part.get("properties") or {}).get("properties") or {}
+                members |= {key.lower() for key in inner.get("properties") or {}}
+    return frozenset(members)
+
+
+def _properties_of(shape: schema.Obj) -> dict[str, Any]:
+    inner = shape.fields["properties"]
+    return inner.fields if isinstance(inner, schema.Obj) else {}
 
 
 def _version_before(api_version: str | None, since: str) -> bool:
@@ -111,13 +153,25 @@ def check_resources(name: str, props: dict[str, Any]) -> None:
 
 # -- images and registries ------------------------------------------------------------------------
 def check_registries(name: str, props: dict[str, Any]) -> None:
-    """More credentials than containers (docker/cli#3610)."""
-    if len(props.get("imageRegistryCredentials") or []) > len(props.get("containers") or []):
+    """More credentials than containers (docker/cli#3610); each credential is of exactly one
+    type, a username or an identity (MicrosoftDocs/SupportArticles-docs:
+    acr-image-pull-failures-managed-identity.md, Azure's "Resitry" typo in the code kept;
+    neither one is refused the same way, our reading of "exactly one")."""
+    credentials = props.get("imageRegistryCredentials") or []
+    if len(credentials) > len(props.get("containers") or []):
         raise bad_request(
             "MoreImageRegistryCredentialsThanContainers",
             f"More image registry credentials provided than containers in container group "
             f"'{name}'.",
         )
+    for credential in credentials:
+        if bool(credential.get("username")) == bool(credential.get("identity")):
+            raise bad_request(
+                "AmbiguousImageResitryCredentialType",
+                f"The registry credential type in the 'imageRegistryCredentials' of container "
+                f"group '{name}' cannot be detected. Please set exactly one of username or "
+                "identity",
+            )
 
 
 def check_image_os(name: str, props: dict[str, Any]) -> None:
@@ -172,7 +226,7 @@ def check_identity(
 def check_networking(name: str, props: dict[str, Any], api_version: str | None) -> None:
     """A private address needs a subnet (cocallaw/terraform-azure-tailscale-subnet-router#13);
     before `subnetIds` existed, a network profile (Azure/azure-sdk-for-js#20984,
-    CompositionalIT/farmer#125). A public address cannot join a virtual network
+    CompositionalIT/farmer#125; its code in aztfmod/terraform-azurerm-caf#1145). A public address cannot join a virtual network
     (hashicorp/terraform-provider-azurerm#19579)."""
     ip = props.get("ipAddress") or {}
     if _lower(ip.get("type")) == "public" and (
@@ -186,7 +240,7 @@ def check_networking(name: str, props: dict[str, Any], api_version: str | None) 
         return
     if _version_before(api_version, SUBNET_IDS_SINCE):
         raise bad_request(
-            "PrivateIpWithoutNetworkProfileNotSupported",
+            "PrivateIPAddressNotSupported",
             f"IP Address type in container group '{name}' is invalid. Private IP address is only "
             "supported when network profile is defined.",
         )
@@ -200,7 +254,15 @@ def check_networking(name: str, props: dict[str, Any], api_version: str | None) 
 
 # -- volumes --------------------------------------------------------------------------------------
 def check_volumes(props: dict[str, Any]) -> None:
-    """A mount path with a colon (Azure/azure-cli#26591: Git Bash's rewritten path)."""
+    """Volume names unique in the group (virtual-kubelet/azure-aci#303: names compared as sent,
+    our reading, since volume names are lowercase anyway); a mount path with a colon
+    (Azure/azure-cli#26591: Git Bash's rewritten path)."""
+    seen: set[str] = set()
+    for volume in props.get("volumes") or []:
+        vname = volume.get("name")
+        if vname in seen:
+            raise bad_request("DuplicateVolumes", f"Duplicate volumes '{vname}' are found.")
+        seen.add(vname)
     for container in _containers(props):
         for mount in container["properties"].get("volumeMounts") or []:
             if ":" in str(mount.get("mountPath") or ""):
@@ -251,8 +313,8 @@ def _is_base64(text: str) -> bool:
 
 
 def check_spot(props: dict[str, Any]) -> None:
-    """A Spot group runs in the Standard SKU only and takes no inbound connections
-    (MicrosoftDocs/SupportArticles-docs: error-codes-spot-container-creation.md). The SKU is
+    """A Spot group runs in the Standard SKU only, requests no GPU and takes no inbound
+    connections (MicrosoftDocs/SupportArticles-docs: error-codes-spot-container-creation.md). The SKU is
     named as the group's SKU is returned; a private address counts as inbound (our reading)."""
     if _lower(props.get("priority")) != "spot":
         return
@@ -261,6 +323,15 @@ def check_spot(props: dict[str, Any]) -> None:
         raise bad_request(
             "SpotPriorityContainerGroupNotSupportedInSku",
             f"Spot Priority Container Group is not supported in '{sku.capitalize()}' Sku.",
+        )
+    if any(
+        ((c["properties"].get("resources") or {}).get("requests") or {}).get("gpu")
+        for c in _containers(props, init=False)
+    ):
+        raise bad_request(
+            "SpotPriorityContainerGroupWithGPUResourcesNotSupported",
+            "Spot Priority Container Groups that include containers requesting GPU resources are "
+            "not supported.",
         )
     if props.get("ipAddress"):
         raise bad_request(

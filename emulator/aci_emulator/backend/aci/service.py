@@ -254,6 +254,14 @@ class ContainerInstances:
         with self.lock:
             self.resources.require_registered(sub)
             cg = self._cg(sub, rg_name, name)
+            if kind == "restart" and cg.phase == "stopped":
+                # Azure/azure-cli#8136: a stopped group is started, not restarted; the status
+                # and the code are our reading (a conflict with the group's state).
+                raise ArmError(
+                    409,
+                    "ContainerGroupStopped",
+                    f"Container Group '{cg.name}' in resource group '{rg_name}' is stopped",
+                )
             if cg.phase == "stopped":  # a stopped group uses no cores until it runs again
                 store = self._store_of(sub)
                 quota.require_cores(store, self.config.quota_cores, cg.location, cg.cores, cg)
