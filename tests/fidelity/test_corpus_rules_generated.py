@@ -211,14 +211,18 @@ def test_an_address_type_against_a_subnet(wire, ip_type, subnet):
 
 
 # -- Spot and confidential groups -----------------------------------------------------------------
-def expected_sku_error(priority: str | None, sku: str | None, address: bool) -> str | None:
-    """Spot runs in the Standard SKU only, without inbound connections; a priority is Regular or
-    Spot (MicrosoftDocs/SupportArticles-docs: error-codes-spot-container-creation.md)."""
+def expected_sku_error(
+    priority: str | None, sku: str | None, address: bool, gpu: bool = False
+) -> str | None:
+    """Spot runs in the Standard SKU only, without GPUs or inbound connections; a priority is
+    Regular or Spot (MicrosoftDocs/SupportArticles-docs: error-codes-spot-container-creation.md)."""
     if priority is not None and priority.lower() not in ("regular", "spot"):
         return "PriorityNotSpecified"
     if (priority or "").lower() == "spot":
         if (sku or "standard").lower() != "standard":
             return "SpotPriorityContainerGroupNotSupportedInSku"
+        if gpu:
+            return "SpotPriorityContainerGroupWithGPUResourcesNotSupported"
         if address:
             return "SpotPriorityContainerGroupNotSupportedForInboundConnectivity"
     return None
@@ -229,10 +233,13 @@ def expected_sku_error(priority: str | None, sku: str | None, address: bool) -> 
     priority=st.none() | st.sampled_from(["Regular", "spot", "SPOT", "Spot", "Low", ""]),
     sku=st.none() | st.sampled_from(["Standard", "dedicated", "Confidential"]),
     address=st.booleans(),
+    gpu=st.booleans(),
 )
-def test_spot_against_sku_and_address(wire, priority, sku, address):
+def test_spot_against_sku_gpu_and_address(wire, priority, sku, address, gpu):
     container = _container()
     container["properties"]["ports"] = [{"port": 80}]
+    if gpu:
+        container["properties"]["resources"]["requests"]["gpu"] = {"count": 1, "sku": "V100"}
     body = group_body([container])
     if priority is not None:
         body["properties"]["priority"] = priority
@@ -242,7 +249,7 @@ def test_spot_against_sku_and_address(wire, priority, sku, address):
         body["properties"]["ipAddress"] = {"type": "Public", "ports": [{"port": 80}]}
     name = f"spot-{uuid.uuid4().hex[:8]}"
     answer = wire.group(name, body)
-    expected = expected_sku_error(priority, sku, address)
+    expected = expected_sku_error(priority, sku, address, gpu)
     if expected is None:
         assert answer.status_code in (200, 201), answer.text
         return
@@ -306,6 +313,87 @@ def test_a_registry_identity_needs_its_api_version(wire, version):
         }
     else:
         assert answer.status_code in (200, 201), answer.text
+
+
+@SETTINGS
+@given(username=st.booleans(), identity=st.booleans())
+def test_a_registry_credential_is_of_exactly_one_type(wire, username, identity):
+    """A username or an identity, not both (MicrosoftDocs/SupportArticles-docs:
+    acr-image-pull-failures-managed-identity.md); neither is refused alike (our reading)."""
+    uami = (
+        f"/subscriptions/{wire.info.subscription_id}/resourceGroups/rules-rg/providers/"
+        "Microsoft.ManagedIdentity/userAssignedIdentities/acr-pull"
+    )
+    container = _container()
+    container["properties"]["image"] = "myregistry.azurecr.io/app:1"
+    body = group_body([container])
+    body["identity"] = {"type": "UserAssigned", "userAssignedIdentities": {uami: {}}}
+    credential: dict = {"server": "myregistry.azurecr.io"}
+    if username:
+        credential |= {"username": "myregistry", "password": "not-a-secret"}
+    if identity:
+        credential["identity"] = uami
+    body["properties"]["imageRegistryCredentials"] = [credential]
+    name = f"cred-{uuid.uuid4().hex[:8]}"
+    answer = wire.group(name, body)
+    if username != identity:
+        assert answer.status_code in (200, 201), answer.text
+        return
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"] == {
+        "code": "AmbiguousImageResitryCredentialType",
+        "message": "The registry credential type in the 'imageRegistryCredentials' of container "
+        f"group '{name}' cannot be detected. Please set exactly one of username or identity",
+    }
+
+
+# -- volumes and the body's members ---------------------------------------------------------------
+@SETTINGS
+@given(names=st.lists(st.sampled_from(["data-a", "data-b", "cache1", "logs-x"]), max_size=5))
+def test_volume_names_are_unique(wire, names):
+    """DuplicateVolumes names the first repeated volume (virtual-kubelet/azure-aci#303)."""
+    body = group_body([_container()])
+    body["properties"]["volumes"] = [{"name": n, "emptyDir": {}} for n in names]
+    answer = wire.group(f"vol-{uuid.uuid4().hex[:8]}", body)
+    repeated = next((n for i, n in enumerate(names) if n in names[:i]), None)
+    if repeated is None:
+        assert answer.status_code in (200, 201), answer.text
+        return
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"] == {
+        "code": "DuplicateVolumes",
+        "message": f"Duplicate volumes '{repeated}' are found.",
+    }
+
+
+@SETTINGS
+@given(member=st.from_regex(r"[a-zA-Z][a-zA-Z0-9]{0,20}", fullmatch=True))
+def test_an_unknown_member_of_a_group_s_properties_is_refused(wire, member):
+    """Azure's deserializer refuses a member ContainerGroupPropertiesDefinition lacks
+    (prefect-archive/prefect-azure#103); the spec's members (any casing) pass."""
+    known = {k.lower() for k in group_body([])["properties"]} | {
+        "sku", "restartpolicy", "volumes", "initcontainers", "imageregistrycredentials",
+        "ipaddress", "diagnostics", "subnetids", "dnsconfig", "encryptionproperties",
+        "priority", "confidentialcomputeproperties", "extensions", "containergroupprofile",
+        "provisioningstate", "instanceview",
+    }  # fmt: skip
+    body = group_body([_container()])
+    # A known member keeps its spec's value (an empty list or object is valid for each).
+    body["properties"].setdefault(member, {"x": 1} if member.lower() not in known else None)
+    if body["properties"][member] is None:
+        del body["properties"][member]
+    answer = wire.group(f"mem-{uuid.uuid4().hex[:8]}", body)
+    if member.lower() in known:
+        assert answer.status_code in (200, 201), answer.text
+        return
+    assert answer.status_code == 400, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "InvalidRequestContent"
+    assert error["message"].startswith(
+        "The request content was invalid and could not be deserialized: 'Could not find member "
+        f"'{member}' on object of type 'ContainerGroupPropertiesDefinition'. Path "
+        f"'properties.{member}', line 1, position "
+    )
 
 
 # -- the ARM layer --------------------------------------------------------------------------------
