@@ -127,14 +127,20 @@ def load_cases() -> list[Case]:
     return cases
 
 
-def held_out_keys() -> set[str]:
+def drawn_keys() -> set[str]:
     """The quarter set aside before any rule was written: random.Random(seed) over each round."""
     split = yaml.safe_load(SPLIT.read_text(encoding="utf-8"))
-    held: set[str] = set()
+    drawn: set[str] = set()
     for round_ in split["rounds"]:
         keys = sorted(round_["cases"])
-        held |= set(random.Random(round_["seed"]).sample(keys, len(keys) // 4))
-    return held
+        drawn |= set(random.Random(round_["seed"]).sample(keys, len(keys) // 4))
+    return drawn
+
+
+def held_out_keys() -> set[str]:
+    """The drawn quarters less those already read to write rules (split.yaml's `seen`)."""
+    split = yaml.safe_load(SPLIT.read_text(encoding="utf-8"))
+    return drawn_keys() - set(split.get("seen") or [])
 
 
 def merged(base: Any, over: Any) -> Any:
@@ -293,7 +299,8 @@ def test_held_out_quarter_is_recorded():
     known = {case.key for case in load_cases()}
     in_rounds = [key for round_ in split["rounds"] for key in round_["cases"]]
     assert sorted(in_rounds) == sorted(known), "every case is in exactly one split round"
-    assert len(held_out_keys()) >= len(known) // 4 - len(split["rounds"])
+    assert len(drawn_keys()) >= len(known) // 4 - len(split["rounds"])
+    assert set(split.get("seen") or []) <= drawn_keys(), "only a drawn case can have been seen"
 
 
 def test_figures(outcomes, capsys):
