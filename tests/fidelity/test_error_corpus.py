@@ -55,11 +55,11 @@ GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-
 POSITION = re.compile(r"\b(line|position) \d+")
 
 # Lowest figures accepted (fractions of the cases whose expected value the source shows), set
-# from what the rules reach (built-from 46/47 codes, 62/65 messages, 25/26 statuses; held-out
-# 10/15, 15/22, 8/9): a rule that stops matching fails the suite.
+# from what the rules reach (built-from 65/68 codes, 90/97 messages, 36/37 statuses; held-out,
+# the sixth round's unseen quarter: 3/3, 1/3, 1/1): a rule that stops matching fails the suite.
 FLOORS = {
-    "built-from": {"codes": 46 / 47, "messages": 62 / 65, "statuses": 25 / 26},
-    "held-out": {"codes": 10 / 15, "messages": 15 / 22, "statuses": 8 / 9},
+    "built-from": {"codes": 65 / 68, "messages": 90 / 97, "statuses": 36 / 37},
+    "held-out": {"codes": 3 / 3, "messages": 1 / 3, "statuses": 1 / 1},
 }
 
 

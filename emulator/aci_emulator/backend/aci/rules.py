@@ -12,6 +12,7 @@ import base64
 import binascii
 import functools
 import json
+import re
 from importlib import resources
 from typing import Any
 
@@ -30,6 +31,11 @@ REGISTRY_IDENTITY_SINCE = "2021-07-01"
 # Images whose manifest says Windows; offline, Microsoft's Windows base images by their name.
 WINDOWS_IMAGE_PREFIXES = ("mcr.microsoft.com/windows/", "mcr.microsoft.com/windows:")
 LABELS = (("cpu", "Cpu"), ("memoryInGB", "MemoryInGB"))
+# A network profile is a Microsoft.Network/networkProfiles resource (any casing, as ARM ids).
+NETWORK_PROFILE_ID = re.compile(
+    r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/networkProfiles/[^/]+",
+    re.IGNORECASE,
+)
 
 
 def check_all(name: str, body: dict[str, Any], api_version: str | None) -> None:
@@ -204,6 +210,12 @@ def check_identity(
             "Managed service identity is not supported for container groups before version "
             f"'{IDENTITY_SINCE}'",
         )
+    if identity is not None and _lower(props.get("osType")) == "windows":
+        # Azure/azure-rest-api-specs#18122: refused even with type None (2022).
+        raise bad_request(
+            "IdentityNotSupportedOnWindows",
+            "Managed service identity is not supported for Windows container groups.",
+        )
     assigned = {key.lower() for key in ((identity or {}).get("userAssignedIdentities") or {})}
     for credential in props.get("imageRegistryCredentials") or []:
         wanted = credential.get("identity")
@@ -228,6 +240,13 @@ def check_networking(name: str, props: dict[str, Any], api_version: str | None) 
     before `subnetIds` existed, a network profile (Azure/azure-sdk-for-js#20984,
     CompositionalIT/farmer#125; its code in aztfmod/terraform-azurerm-caf#1145). A public address cannot join a virtual network
     (hashicorp/terraform-provider-azurerm#19579)."""
+    profile = props.get("networkProfile")
+    if isinstance(profile, dict) and not NETWORK_PROFILE_ID.fullmatch(str(profile.get("id"))):
+        # hashicorp/terraform-provider-azurerm#6562: a subnet's id where a profile's belongs.
+        raise bad_request(
+            "InvalidNetworkProfile",
+            f"Network profile '{profile.get('id')}' is invalid for container group '{name}'.",
+        )
     ip = props.get("ipAddress") or {}
     if _lower(ip.get("type")) == "public" and (
         props.get("subnetIds") or props.get("networkProfile")

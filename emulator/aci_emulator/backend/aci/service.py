@@ -348,6 +348,10 @@ def _check_update(existing: ContainerGroup, spec: ContainerGroupSpec, location: 
 
     immutable = ("os_type", "restart_policy", "sku")
     changed = any(getattr(old, k) != getattr(spec, k) for k in immutable)
+    # The network profile, as Azure's message lists it, and diagnostics (adding Log Analytics
+    # to a running group: MicrosoftDocs/azure-docs#65195).
+    for sent in ("networkProfile", "diagnostics"):
+        changed = changed or old.as_sent.get(sent) != spec.as_sent.get(sent)
     changed = changed or sizes(old) != sizes(spec) or existing.location != location
     changed = changed or ip_type(old) != ip_type(spec)
     if changed:
