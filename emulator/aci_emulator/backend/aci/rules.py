@@ -31,6 +31,8 @@ REGISTRY_IDENTITY_SINCE = "2021-07-01"
 # Images whose manifest says Windows; offline, Microsoft's Windows base images by their name.
 WINDOWS_IMAGE_PREFIXES = ("mcr.microsoft.com/windows/", "mcr.microsoft.com/windows:")
 LABELS = (("cpu", "Cpu"), ("memoryInGB", "MemoryInGB"))
+# Members Azure returns beyond the spec (recorded; web/render_aci.py): Azure's own type has them.
+RETURNED_BEYOND_THE_SPEC = ("provisioningTimeoutInSeconds", "isCustomProvisioningTimeout")
 # A network profile is a Microsoft.Network/networkProfiles resource (any casing, as ARM ids).
 NETWORK_PROFILE_ID = re.compile(
     r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/networkProfiles/[^/]+",
@@ -73,6 +75,7 @@ def check_known_members(props: dict[str, Any], api_version: str | None) -> None:
 @functools.cache
 def _group_members() -> frozenset[str]:
     members = {name.lower() for name in _properties_of(schema.CONTAINER_GROUP)}
+    members |= {name.lower() for name in RETURNED_BEYOND_THE_SPEC}  # sent back by a GET-then-PUT
     for version in api_specs.vendored_versions():
         text = (resources.files("aci_emulator") / "specs" / f"{version}.json").read_text("utf-8")
         definitions = json.loads(text)["definitions"]

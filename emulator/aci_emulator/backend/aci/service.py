@@ -271,9 +271,7 @@ class ContainerInstances:
                 now = self.clock.now()
                 for cname, state in cg.containers.items():
                     if state.state == "Running":
-                        lifecycle.add_event(
-                            state.events, "Killing", f"Killing container {cname}", now
-                        )
+                        lifecycle.kill(cg, cname, state, now)
             lifecycle.begin_run(cg, self.clock, self.config, restart=restart)
             op = self._new_operation(kind, cg)
             self._store_of(sub).put(cg)
