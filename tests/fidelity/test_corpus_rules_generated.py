@@ -431,3 +431,89 @@ def test_resource_group_versions_are_the_ones_arm_lists(wire, version):
         f"The api-version '{version}' is invalid. The supported versions are "
         f"'{','.join(RESOURCES_VERSIONS)}'."
     )
+
+
+# -- identities on Windows, network profiles, what an update may change ---------------------------
+@SETTINGS
+@given(
+    os_type=st.sampled_from(["Linux", "Windows", "windows"]),
+    identity=st.none() | st.sampled_from(["None", "SystemAssigned"]),
+)
+def test_a_windows_group_takes_no_identity(wire, os_type, identity):
+    """Azure/azure-rest-api-specs#18122: any identity on a Windows group, even type None."""
+    container = _container()
+    if os_type.lower() == "windows":
+        container["properties"]["image"] = "mcr.microsoft.com/windows/nanoserver:ltsc2022"
+    body = group_body([container])
+    body["properties"]["osType"] = os_type
+    if identity is not None:
+        body["identity"] = {"type": identity}
+    answer = wire.group(f"win-{uuid.uuid4().hex[:8]}", body)
+    if identity is None or os_type.lower() != "windows":
+        assert answer.status_code in (200, 201), answer.text
+        return
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"] == {
+        "code": "IdentityNotSupportedOnWindows",
+        "message": "Managed service identity is not supported for Windows container groups.",
+    }
+
+
+@SETTINGS
+@given(
+    provider=st.sampled_from(
+        ["Microsoft.Network/networkProfiles", "microsoft.network/NETWORKPROFILES",
+         "Microsoft.Network/virtualNetworks/vnet/subnets", "Microsoft.Storage/storageAccounts"]
+    ),
+    leaf=st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True),
+)  # fmt: skip
+def test_a_network_profile_is_a_network_profile(wire, provider, leaf):
+    """hashicorp/terraform-provider-azurerm#6562: a subnet's id where a profile's belongs."""
+    profile = (
+        f"/subscriptions/{wire.info.subscription_id}/resourceGroups/net/providers/{provider}/{leaf}"
+    )
+    container = _container()
+    container["properties"]["ports"] = [{"port": 80}]
+    body = group_body([container])
+    body["properties"]["networkProfile"] = {"id": profile}
+    body["properties"]["ipAddress"] = {"type": "Private", "ports": [{"port": 80}]}
+    name = f"np-{uuid.uuid4().hex[:8]}"
+    path = (
+        f"/subscriptions/{wire.info.subscription_id}/resourceGroups/rules-rg/providers/"
+        f"Microsoft.ContainerInstance/containerGroups/{name}"
+    )
+    answer = wire.call("PUT", path, "2018-10-01", body)
+    if provider.lower() == "microsoft.network/networkprofiles":
+        assert answer.status_code in (200, 201), answer.text
+        return
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"] == {
+        "code": "InvalidNetworkProfile",
+        "message": f"Network profile '{profile}' is invalid for container group '{name}'.",
+    }
+
+
+@SETTINGS
+@given(before=st.booleans(), after=st.booleans(), workspace=st.sampled_from(["a", "b"]))
+def test_diagnostics_change_only_with_a_new_group(wire, before, after, workspace):
+    """Adding Log Analytics to a running group needs a delete first (MicrosoftDocs/azure-docs
+    #65195); so does any other change of its diagnostics (our reading); the same is accepted."""
+
+    def body(with_logs: bool, ws: str) -> dict:
+        definition = group_body([_container()])
+        if with_logs:
+            logs = {"workspaceId": f"00000000-0000-0000-0000-00000000000{ws}", "workspaceKey": "k"}
+            definition["properties"]["diagnostics"] = {"logAnalytics": logs}
+        return definition
+
+    name = f"diag-{uuid.uuid4().hex[:8]}"
+    assert wire.group(name, body(before, "a")).status_code in (200, 201)
+    answer = wire.group(name, body(after, workspace))
+    if (before, "a" if before else None) == (after, workspace if after else None):
+        assert answer.status_code in (200, 201), answer.text
+        return
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"]["code"] == "InvalidContainerGroupUpdate"
+    assert answer.json()["error"]["message"].startswith(
+        f"The updates on container group '{name}' are invalid."
+    )
