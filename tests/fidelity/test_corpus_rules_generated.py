@@ -517,3 +517,31 @@ def test_diagnostics_change_only_with_a_new_group(wire, before, after, workspace
     assert answer.json()["error"]["message"].startswith(
         f"The updates on container group '{name}' are invalid."
     )
+
+
+# -- lifecycle operations in each state -----------------------------------------------------------
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(operations=st.lists(st.sampled_from(["stop", "start", "restart"]), min_size=1, max_size=5))
+def test_restart_needs_a_group_that_is_not_stopped(wire, operations):
+    """Azure/azure-cli#8136: a stopped group is started, not restarted (409 our reading); stop
+    and start are accepted in any state (no real answer refuses them)."""
+    name = f"ops-{uuid.uuid4().hex[:8]}"
+    assert wire.group(name, group_body([_container()])).status_code in (200, 201)
+    path = (
+        f"/subscriptions/{wire.info.subscription_id}/resourceGroups/rules-rg/providers/"
+        f"Microsoft.ContainerInstance/containerGroups/{name}"
+    )
+    stopped = False
+    for operation in operations:
+        answer = wire.call("POST", f"{path}/{operation}", "2023-05-01")
+        if operation == "restart" and stopped:
+            assert answer.status_code == 409, answer.text
+            assert answer.json()["error"] == {
+                "code": "ContainerGroupStopped",
+                "message": f"Container Group '{name}' in resource group 'rules-rg' is stopped",
+            }
+            continue
+        assert answer.status_code in (202, 204), answer.text
+        stopped = operation == "stop"
