@@ -191,7 +191,8 @@ def test_the_create_lasts_as_long_as_its_events_say_and_follows_its_tag():
         )
     }
     create = next(s for w, s in waits(text).items() if w.startswith("create container group"))
-    assert set(events) == {"Pulling", "Pulled", "Created", "Started"}
+    # As live Azure shows a create (recordings of 2023): no Created event.
+    assert set(events) == {"Pulling", "Pulled", "Started"}
     assert tagged <= events["Pulling"] <= events["Started"]
     # The tag is stamped before the request and shows whole seconds; the wait starts a moment
     # after the request (two clocks would differ by the whole create, ten seconds).

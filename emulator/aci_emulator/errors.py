@@ -70,6 +70,15 @@ def invalid_content(detail: str) -> ArmError:
     )
 
 
+def container_log_not_available(container: str, group: str) -> ArmError:
+    """Logs of a container that has not started yet (virtual-kubelet/virtual-kubelet#237)."""
+    return not_found(
+        "ContainerLogNotAvailable",
+        f"Log of container '{container}' in container group '{group}' is not available yet. "
+        "Please check container 'InstanceView' for more information or retry later.",
+    )
+
+
 def operation_not_found(operation_id: str) -> ArmError:
     return not_found("OperationNotFound", f"The operation '{operation_id}' could not be found.")
 

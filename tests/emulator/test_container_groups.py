@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import pytest
 from aci_builders import ACI_API, HELLO, NS, container, group, task, unique
@@ -116,8 +117,16 @@ def test_get_shows_the_running_group(aci, rg, cg_name):
     assert view.restart_count == 0
     assert view.current_state.state == "Running"
     assert view.current_state.start_time is not None
-    assert [e.name for e in view.events] == ["Pulling", "Pulled", "Created", "Started"]
-    assert view.events[0].message == f'pulling image "{HELLO}"'
+    # As live Azure words them (recordings of 2023): the image at a digest, no Created event,
+    # and a Started event that names no container.
+    assert [e.name for e in view.events] == ["Pulling", "Pulled", "Started"]
+    assert re.fullmatch(
+        f'pulling image "{re.escape(HELLO)}@sha256:[0-9a-f]{{64}}"', view.events[0].message
+    )
+    assert (
+        view.events[1].message == "Successfully pulled " + view.events[0].message[len("pulling ") :]
+    )
+    assert view.events[2].message == "Started container"
     assert all(e.type == "Normal" and e.count == 1 for e in view.events)
 
 

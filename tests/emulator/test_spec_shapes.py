@@ -44,7 +44,6 @@ def wire_definition() -> dict:
 @given(group_name=unknown_names, container_name=unknown_names)
 def test_properties_the_spec_does_not_define_are_not_returned(raw, rg, group_name, container_name):
     definition = wire_definition()
-    definition["properties"][group_name] = {"sent": True}
     definition["properties"]["containers"][0]["properties"][container_name] = "sent"
     cg = f"shape-{group_name[:20]}"
 
@@ -54,11 +53,20 @@ def test_properties_the_spec_does_not_define_are_not_returned(raw, rg, group_nam
     assert put.status_code in (200, 201), put.text
     for answer in (put.json(), get.json()):
         props = answer["properties"]
-        assert group_name not in props
         assert container_name not in props["containers"][0]["properties"]
         # What the spec defines and the client sent is returned.
         assert props["osType"] == "Linux"
         assert props["ipAddress"]["ports"] == [{"protocol": "TCP", "port": 80}]
+
+    # A member the group's own properties lack is refused by Azure's deserializer
+    # (prefect-archive/prefect-azure#103, tests/fidelity/errors/identity.yaml).
+    definition["properties"][group_name] = {"sent": True}
+    refused = raw.request("PUT", raw.cg_path(rg, cg), api_version=ACI_API, json=definition)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"].startswith(
+        "The request content was invalid and could not be deserialized: 'Could not find member "
+        f"'{group_name}' on object of type 'ContainerGroupPropertiesDefinition'."
+    )
 
 
 def test_every_property_returned_is_in_the_spec_or_recorded_beyond_it(raw, rg, cg_name):

@@ -13,6 +13,12 @@ NOT_IMPLEMENTED = {
     f"{version}/ContainerAttach": "attach answers 501: there is no terminal in the emulator"
     for version in ("2021-09-01", "2023-05-01")
 }
+# Examples Azure itself refuses (the examples are hand-written): the real error output wins.
+REFUSED_BY_AZURE = {
+    "2021-09-01/ContainerGroupsCreateOrUpdate": "a public address beside subnetIds: Azure answers "
+    '"IP Address type can\'t be public when network profile is set." (errors/networking.yaml, '
+    "public-ip-with-network-profile)",
+}
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +38,9 @@ def test_each_example_gets_a_status_it_lists(results, capsys):
         for version, figures in by_api_version(results).items():
             print(f"\nspec examples, api-version {version}:", figures)
 
-    unexpected = [r.describe() for r in results if not r.status_ok and r.key not in NOT_IMPLEMENTED]
-    vanished = [r.key for r in results if r.status_ok and r.key in NOT_IMPLEMENTED]
+    deviations = NOT_IMPLEMENTED | REFUSED_BY_AZURE
+    unexpected = [r.describe() for r in results if not r.status_ok and r.key not in deviations]
+    vanished = [r.key for r in results if r.status_ok and r.key in deviations]
     assert unexpected == []
     assert vanished == [], "listed as not implemented but now answered as the example"
 

@@ -272,11 +272,13 @@ def test_a_run_once_task_is_awaited_and_a_lifecycle_is_shown(ctx, capsys):
     create(ctx, names)
     create(ctx, names)  # a redeploy kills the running container, then starts it again
     redeployed = status(ctx.aci.container_groups.get(ctx.resource_group, names.container_group))
-    assert [row[1:3] for row in redeployed.events()][-2:] == [["Created", "2"], ["Started", "2"]]
+    assert [row[1:3] for row in redeployed.events()][-2:] == [["Pulled", "2"], ["Started", "2"]]
     assert ["Killing", "1"] in [row[1:3] for row in redeployed.events()]
 
     ctx.aci.container_groups.stop(ctx.resource_group, names.container_group)
     stopped = status(ctx.aci.container_groups.get(ctx.resource_group, names.container_group))
     assert str(stopped).startswith(f"container group {names.container_group!r} is Stopped")
     assert "Terminated (Stopped)" in str(stopped)
-    assert [row[1:3] for row in stopped.events()][-1] == ["Killing", "2"]
+    # One Killing per run: each names its own container id (the redeploy's, then the stop's).
+    assert [row[1:3] for row in stopped.events()][-1] == ["Killing", "1"]
+    assert [row[1] for row in stopped.events()].count("Killing") == 2

@@ -309,9 +309,12 @@ CASES = [
                 ca_bundle=w.env["REQUESTS_CA_BUNDLE"],
             )[1].container_groups.list()
         ),
-        "SubscriptionNotFound",
-        re.escape("The subscription 'my-subscription' could not be found."),
-        "The subscription is unknown to the tenant",
+        # ARM refuses a malformed id before looking it up (Azure/apiops#460, velero-io/velero#4737).
+        "InvalidSubscriptionId",
+        re.escape(
+            "The provided subscription identifier 'my-subscription' is malformed or invalid."
+        ),
+        None,
     ),
     Case(
         "AZURE_SUBSCRIPTION_ID of another subscription (a well-formed, unknown GUID)",

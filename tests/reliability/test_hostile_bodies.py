@@ -582,7 +582,7 @@ def test_nan_cannot_break_the_quota(start_emulator):
     )
 
 
-def test_start_and_restart_both_check_the_quota(start_emulator):
+def test_start_checks_the_quota_and_restart_needs_a_running_group(start_emulator):
     wire = wire_for(start_emulator(EmulatorConfig(quota_cores=10)))
     assert wire.put_rg("quota").status_code == 201
     four = group(container(cpu=4, memory=4))
@@ -595,19 +595,20 @@ def test_start_and_restart_both_check_the_quota(start_emulator):
     restart = wire.call("POST", wire.cg("quota", "a") + "/restart")
 
     observed = [
-        refused(response, 400, "ContainerGroupQuotaReached", "Usage: '8' Requested: '4'")
-        for response in (start, restart)
+        refused(start, 400, "ContainerGroupQuotaReached", "Usage: '8' Requested: '4'"),
+        # A stopped group is started, not restarted (Azure/azure-cli#8136).
+        refused(restart, 409, "ContainerGroupStopped", "in resource group 'quota' is stopped"),
     ]
     assert wire.usage() == 8
     state = wire.call("GET", wire.cg("quota", "a")).json()["properties"]["instanceView"]["state"]
     assert state == "Stopped"
     assert wire.call("DELETE", wire.cg("quota", "b")).status_code == 200
-    assert wire.call("POST", wire.cg("quota", "a") + "/restart").status_code == 204
+    assert wire.call("POST", wire.cg("quota", "a") + "/start").status_code in (202, 204)
     assert wire.usage() == 8
     REPORT.hostile_client(
         "stop A (4 cores), create B and C (4 each), then start A and restart A",
-        "both refused for quota; usage stays 8/10",
-        f"start {observed[0]}, restart {observed[1]}; usage 8; after deleting B, restart 204",
+        "start refused for quota, restart refused as A is stopped; usage stays 8/10",
+        f"start {observed[0]}, restart {observed[1]}; usage 8; after deleting B, start accepted",
     )
 
 

@@ -13,18 +13,29 @@ from typing import Any
 
 from werkzeug import Request, Response
 
+from aci_emulator.backend import rules_arm
 from aci_emulator.backend.cloud import Cloud, Subscription
 from aci_emulator.backend.locations import REGIONS, normalize_location
 from aci_emulator.config import EmulatorConfig
 from aci_emulator.errors import ArmError, not_implemented
 from aci_emulator.faults import FaultInjector
 from aci_emulator.identity import Identity, VerifiedToken
-from aci_emulator.web import body, routes_aci, routes_admin, routes_arm, routes_identity
+from aci_emulator.web import (
+    body,
+    json_positions,
+    routes_aci,
+    routes_admin,
+    routes_arm,
+    routes_identity,
+)
+from aci_emulator.web.json_positions import BODY_TEXT_KEY
 from aci_emulator.web.responses import json_response
 from aci_emulator.web.routing import Router
 from aci_emulator.web.serving import SOCKET_KEY
 
 log = logging.getLogger("aci_emulator.requests")
+# Paths ARM's front door answers for, whatever follows (the root too: MicrosoftDocs/feedback#2279).
+ARM_PREFIXES = ("/subscriptions", "/providers/", "/tenants")
 
 # api-versions each family of routes accepts (real published versions).
 ACI_VERSIONS = (
@@ -55,8 +66,6 @@ ACI_VERSIONS = (
     "2024-11-01-preview",
     "2025-09-01",
 )
-# Matched in full (fullmatch): a `$` would also let a trailing newline through.
-RESOURCES_VERSION = re.compile(r"20(1[5-9]|2[0-5])-[0-9][0-9]-[0-9][0-9](-preview)?")
 
 
 @dataclass
@@ -105,6 +114,7 @@ class ArmApplication:
             self._inject_faults(request, path)
             response = self._handle(ctx, request.method, path)
         except ArmError as err:
+            err = json_positions.with_position(err, request.environ.get(BODY_TEXT_KEY))
             response = json_response(err.envelope(), err.status, err.headers)
         except ConnectionError:
             raise
@@ -144,6 +154,7 @@ class ArmApplication:
     def _handle(self, ctx: Ctx, method: str, path: str) -> Response:
         route, params, path_matched = self.router.match(method, path)
         if route is None:
+            self._front_door(ctx, path)
             if path_matched:
                 raise ArmError(
                     405,
@@ -156,31 +167,34 @@ class ArmApplication:
         if route.authenticated:
             ctx.token = self.identity.verify(ctx.request.headers.get("Authorization"))
             if "sub" in params:
+                rules_arm.check_subscription_segment(path)
                 ctx.sub = self.cloud.subscription(params["sub"], ctx.token.tenant_id)
                 self._authorize(ctx, method, route.action, path)
         return route.handler(ctx, **params)
+
+    def _front_door(self, ctx: Ctx, path: str) -> None:
+        """What ARM checks of a request no route of the emulator serves, in ARM's order: the
+        api-version (before any token: MicrosoftDocs/feedback#2279), the token
+        (janeczku/rancher-letsencrypt#89 and others), then the subscription's form. Only then
+        is the route an honest 501."""
+        if not (path == "/" or path.lower().startswith(ARM_PREFIXES)):
+            return  # Entra ID's paths and the emulator's own are not ARM's
+        if not ctx.request.args.get("api-version"):
+            raise rules_arm.missing_api_version()
+        ctx.token = self.identity.verify(ctx.request.headers.get("Authorization"))
+        rules_arm.check_subscription_segment(path)
 
     def _check_api_version(self, ctx: Ctx, path: str, family: str) -> None:
         # A repeated parameter is read whole, its values joined by commas as ASP.NET joins them
         # (our reading of ARM's front end): a valid first value cannot carry a second one.
         version = ",".join(ctx.request.args.getlist("api-version"))
         if not version:
-            raise ArmError(
-                400,
-                "MissingApiVersionParameter",
-                "The api-version query parameter (?api-version=) is required for all requests.",
-            )
+            raise rules_arm.missing_api_version()
         if family == "aci":
             if version not in ACI_VERSIONS:
                 raise _no_provider_for(ctx, path, version)
             return
-        if not RESOURCES_VERSION.fullmatch(version):
-            supported = "2015-01-01 to 2025-12-31"
-            raise ArmError(
-                400,
-                "InvalidApiVersionParameter",
-                f"The api-version '{version}' is invalid. The supported versions are '{supported}'.",
-            )
+        rules_arm.check_resources_api_version(version)
 
     def _authorize(self, ctx: Ctx, method: str, action: str, path: str) -> None:
         principal = ctx.token.principal if ctx.token else None

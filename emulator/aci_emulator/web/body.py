@@ -15,6 +15,7 @@ from typing import Any
 from werkzeug import Request
 
 from aci_emulator.errors import ArmError, invalid_content
+from aci_emulator.web.json_positions import BODY_TEXT_KEY
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
@@ -34,6 +35,7 @@ def read_json(request: Request) -> Any:
     if len(raw) > MAX_BODY_BYTES:
         raise too_large()
     text = raw.decode("utf-8", errors="replace")
+    request.environ[BODY_TEXT_KEY] = text  # for the position of a deserializer error
     if not text.strip():
         return {}
     try:

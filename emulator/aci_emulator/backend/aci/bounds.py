@@ -11,15 +11,12 @@ One place for them, so that every value of a body is within Azure's bounds or re
   should be in incrememts of 0.01." and "The memory requirement should be in incrememts of
   0.1 GB." (quoted, Azure's typo included, in docker/compose-cli `aci/convert/convert.go`;
   the memory one also in Azure/azure-cli#7355 and CompositionalIT/farmer#1004);
-- limits no lower than requests: `ResourceLimitsLessThanRequests`, Azure's text (its "contain
-  group" included) in virtual-kubelet/virtual-kubelet#143 and docker/compose-cli#357;
 - environment variables per group: no documented limit; 1,000 is our reading;
 - a probe's HTTP port, 1-65535 like every port (our reading: no error found for it).
 """
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -94,30 +91,9 @@ def check_probe_ports(group: str, container: str, props: dict[str, Any]) -> None
 
 
 def check_resources(group: str, container: str, resources: dict[str, Any]) -> None:
-    """CPU and memory in Azure's steps, and limits no lower than requests."""
-    _check_steps(group, container, resources)
-    requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
-    for key, label in (("cpu", "Cpu"), ("memoryInGB", "MemoryInGB")):
-        if limits.get(key) is not None and limits[key] < requests.get(key, 0):
-            raise bad_request(
-                "ResourceLimitsLessThanRequests",
-                f"The resource requirement '{_requirement(requests, limits)}' in container "
-                f"'{container}' of contain group '{group}' is invalid. The '{label}' limit value "
-                "must be greater than or equal to the request value.",
-            )
+    """CPU and memory, requested or limited, in Azure's steps (so at least one step each).
 
-
-def _requirement(requests: dict[str, Any], limits: dict[str, Any]) -> str:
-    """The requirement as Azure quotes it: memory first, numbers as doubles (`3.0`)."""
-    shown = {
-        kind: {key: float(values[key]) for key in ("memoryInGB", "cpu") if key in values}
-        for kind, values in (("requests", requests), ("limits", limits))
-    }
-    return json.dumps(shown, separators=(",", ":"))
-
-
-def _check_steps(group: str, container: str, resources: dict[str, Any]) -> None:
-    """CPU and memory, requested or limited, in Azure's steps (so at least one step each)."""
+    Limits against requests are a rule of the corpus (rules.check_resources)."""
     for kind in ("requests", "limits"):
         values = resources.get(kind) or {}
         cpu, memory = values.get("cpu"), values.get("memoryInGB")

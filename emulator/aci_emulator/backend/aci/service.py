@@ -32,6 +32,7 @@ from aci_emulator.config import EmulatorConfig
 from aci_emulator.errors import (
     ArmError,
     bad_request,
+    container_log_not_available,
     location_not_available,
     operation_not_found,
     resource_group_being_deleted,
@@ -253,6 +254,14 @@ class ContainerInstances:
         with self.lock:
             self.resources.require_registered(sub)
             cg = self._cg(sub, rg_name, name)
+            if kind == "restart" and cg.phase == "stopped":
+                # Azure/azure-cli#8136: a stopped group is started, not restarted; the status
+                # and the code are our reading (a conflict with the group's state).
+                raise ArmError(
+                    409,
+                    "ContainerGroupStopped",
+                    f"Container Group '{cg.name}' in resource group '{rg_name}' is stopped",
+                )
             if cg.phase == "stopped":  # a stopped group uses no cores until it runs again
                 store = self._store_of(sub)
                 quota.require_cores(store, self.config.quota_cores, cg.location, cg.cores, cg)
@@ -262,9 +271,7 @@ class ContainerInstances:
                 now = self.clock.now()
                 for cname, state in cg.containers.items():
                     if state.state == "Running":
-                        lifecycle.add_event(
-                            state.events, "Killing", f"Killing container {cname}", now
-                        )
+                        lifecycle.kill(cg, cname, state, now)
             lifecycle.begin_run(cg, self.clock, self.config, restart=restart)
             op = self._new_operation(kind, cg)
             self._store_of(sub).put(cg)
@@ -309,6 +316,9 @@ class ContainerInstances:
             self.resources.require_registered(sub)
             cg = self._cg(sub, rg_name, name)
             spec = _container(cg, container)
+            state = cg.containers.get(spec.name)
+            if state is None or state.start_time is None:
+                raise container_log_not_available(spec.name, cg.name)
             return lifecycle.log_lines(cg, spec, self.clock, self.config)
 
     def container_exists(
@@ -336,6 +346,10 @@ def _check_update(existing: ContainerGroup, spec: ContainerGroupSpec, location: 
 
     immutable = ("os_type", "restart_policy", "sku")
     changed = any(getattr(old, k) != getattr(spec, k) for k in immutable)
+    # The network profile, as Azure's message lists it, and diagnostics (adding Log Analytics
+    # to a running group: MicrosoftDocs/azure-docs#65195).
+    for sent in ("networkProfile", "diagnostics"):
+        changed = changed or old.as_sent.get(sent) != spec.as_sent.get(sent)
     changed = changed or sizes(old) != sizes(spec) or existing.location != location
     changed = changed or ip_type(old) != ip_type(spec)
     if changed:

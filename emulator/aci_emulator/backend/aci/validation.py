@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from aci_emulator.backend import schema
-from aci_emulator.backend.aci import bounds
+from aci_emulator.backend.aci import bounds, rules
 from aci_emulator.backend.aci.models import (
     Container,
     ContainerGroupRequest,
@@ -35,8 +35,11 @@ from aci_emulator.backend.validation import (
 )
 from aci_emulator.errors import ArmError, bad_request, invalid_content
 
-GROUP_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-CONTAINER_NAME = GROUP_NAME
+# Group names are read case-insensitively, as ARM reads names: Azure took 'myIMG',
+# 'ForTesting' and 'MyContainerGroup' (MicrosoftDocs/azure-docs#37604, CompositionalIT/farmer#210,
+# #125). Container names stay lowercase.
+GROUP_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", re.IGNORECASE)
+CONTAINER_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS_LABEL = re.compile(r"^[a-z][-a-z0-9]{3,61}[a-z0-9]$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 VOLUME_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -100,14 +103,50 @@ def check_group_name(name: str) -> None:
         )
 
 
-def parse_container_group(name: str, body: Any) -> ContainerGroupRequest:
+def parse_container_group(
+    name: str, body: Any, api_version: str | None = None
+) -> ContainerGroupRequest:
     """Check a PUT body and read it into a request, with the service's defaults filled in."""
     check_group_name(name)
+    _check_environment_lists(body)
     check_body(body, schema.CONTAINER_GROUP)  # from here on every value has its spec's type
-    spec = _parse(name, schema.without_nulls(body))
+    sent = schema.without_nulls(body)
+    if isinstance(sent.get("properties"), dict):
+        rules.check_known_members(sent["properties"], api_version)
+    spec = _parse(name, sent)
+    rules.check_all(name, sent, api_version)  # the corpus's rules, by category (rules.py)
     return ContainerGroupRequest(
         body["location"], tags_of(body), _identity(body.get("identity")), body.get("zones"), spec
     )
+
+
+# Json.NET's words for an object where its type is a list (gbowerman/azurerm#29 names the type
+# of environment variables; other lists keep the schema's words, their type names unknown).
+ENVIRONMENT_LIST_TYPE = (
+    "Microsoft.Azure.CloudConsole.Providers.Data.Definition.ContainerEnvironmentVariable[]"
+)
+
+
+def _check_environment_lists(body: Any) -> None:
+    props = body.get("properties") if isinstance(body, dict) else None
+    if not isinstance(props, dict):
+        return
+    for kind in ("containers", "initContainers"):
+        containers = props.get(kind)
+        for i, container in enumerate(containers if isinstance(containers, list) else []):
+            cprops = container.get("properties") if isinstance(container, dict) else None
+            if isinstance(cprops, dict) and isinstance(cprops.get("environmentVariables"), dict):
+                raise invalid_content(
+                    'Cannot deserialize the current JSON object (e.g. {"name":"value"}) into '
+                    f"type '{ENVIRONMENT_LIST_TYPE}' because the type requires a JSON array "
+                    "(e.g. [1,2,3]) to deserialize correctly.\r\nTo fix this error either change "
+                    "the JSON to a JSON array (e.g. [1,2,3]) or change the deserialized type so "
+                    "that it is a normal .NET type (e.g. not a primitive type like integer, not a "
+                    "collection type like an array or List<T>) that can be deserialized from a "
+                    "JSON object. JsonObjectAttribute can also be added to the type to force it "
+                    "to deserialize from a JSON object.\r\nPath "
+                    f"'properties.{kind}[{i}].properties.environmentVariables'"
+                )
 
 
 def _identity(identity: dict[str, Any] | None) -> Identity | None:
@@ -143,25 +182,29 @@ def _parse(name: str, body: dict[str, Any]) -> ContainerGroupSpec:
         cce_policy = sent if sent is not None else ALLOW_ALL_CCE_POLICY
     priority = None
     if props.get("priority") is not None:  # returned only when sent, as recorded
-        priority = enum(props, "priority", "properties", PRIORITIES, "Regular")
+        priority = _priority(name, props["priority"])
     parsed = [_container(name, c, i) for i, c in enumerate(containers)]
     init = [
         _container(name, c, i, init=True) for i, c in enumerate(props.get("initContainers") or [])
     ]
     _unique_container_names(name, parsed + init)
-    for credential in props.get("imageRegistryCredentials") or []:
-        required(credential, "server", "properties.imageRegistryCredentials")
+    for i, credential in enumerate(props.get("imageRegistryCredentials") or []):
+        # The path names the item (MicrosoftDocs/SupportArticles-docs:
+        # acr-image-pull-failures-managed-identity.md).
+        required(credential, "server", f"properties.imageRegistryCredentials[{i}]")
     ip_address = None
     if props.get("ipAddress") is not None:
         ip_address = _ip_address(name, props["ipAddress"], parsed)
     for volume in props.get("volumes") or []:
         vname = required(volume, "name", "properties.volumes")
-        if not (5 <= len(vname) <= 63 and VOLUME_NAME.fullmatch(vname)):
+        # No real answer shows a volume name refused: the container names' rule, with no
+        # minimum length (short names such as 'data' are common), is our reading.
+        if not (len(vname) <= 63 and VOLUME_NAME.fullmatch(vname)):
             raise bad_request(
                 "InvalidVolumeName",
                 f"The volume name '{vname}' in container group '{name}' is invalid. The volume name "
-                "must be between 5 and 63 characters long, contain only lowercase letters, numbers "
-                "and hyphens, and start and end with a letter or number.",
+                "must contain no more than 63 characters and must match the regex "
+                "'[a-z0-9]([-a-z0-9]*[a-z0-9])?' (e.g. 'my-name').",
             )
     return ContainerGroupSpec(
         os_type=os_type,  # type: ignore[arg-type]  # enum() returned one of OS_TYPES
@@ -176,6 +219,18 @@ def _parse(name: str, body: dict[str, Any]) -> ContainerGroupSpec:
         ),
         cce_policy=cce_policy,
         as_sent={k: v for k, v in props.items() if k not in _GROUP_FIELDS},
+    )
+
+
+def _priority(name: str, sent: Any) -> str:
+    """Azure names the choices itself (MicrosoftDocs/SupportArticles-docs:
+    error-codes-spot-container-creation.md), not as a deserializer would."""
+    for choice in PRIORITIES:
+        if isinstance(sent, str) and sent.lower() == choice.lower():
+            return choice
+    raise bad_request(
+        "PriorityNotSpecified",
+        f"The 'Priority' must be one of '{','.join(PRIORITIES)}' for container group '{name}'.",
     )
 
 
@@ -226,11 +281,13 @@ def _requests(group: str, cname: str, cprops: dict[str, Any], path: str) -> Reso
         )
     for key, label in (("cpu", "Cpu"), ("memoryInGB", "MemoryInGB")):
         if requests.get(key) is None:
+            # The service names its own .NET type, and writes "contain group"
+            # (virtual-kubelet/virtual-kubelet#50).
             raise bad_request(
                 "ResourceSomeRequestsNotSpecified",
-                f"The '{label}' request is not specified in 'MemoryInGB "
-                f"'{requests.get('memoryInGB', '')}' Cpu '{requests.get('cpu', '')}'' in "
-                f"container '{cname}' of container group '{group}'. It is required since API "
+                f"The '{label}' request is not specified in "
+                "'Microsoft.Azure.CloudConsole.Providers.Common.Entities.ComputeResources' in "
+                f"container '{cname}' of contain group '{group}'. It is required since API "
                 "version '2017-07-01-preview'.",
             )
     rpath = f"{path}.properties.resources.requests"

@@ -46,6 +46,7 @@ class ResourceGroupRequest:
     tags: dict[str, str] | None
     managed_by: str | None
     sets_managed_by: bool  # `managedBy` was in the body (null included: it clears it)
+    location_as_sent: str = ""  # ARM names it so when it refuses it ('West Europe')
 
 
 @dataclass(frozen=True)

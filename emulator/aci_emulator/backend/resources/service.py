@@ -151,10 +151,13 @@ class ResourceManager:
                 if existing.state == "Deleting":
                     raise resource_group_being_deleted(existing.name)
                 if existing.location != request.location:
+                    # ARM names the location as it was sent ('West Europe', 'East US':
+                    # microsoft/vscode-azurefunctions#889, Azure/pcs-cli#400).
+                    shown = request.location_as_sent or request.location
                     raise ArmError(
                         409,
                         "InvalidResourceGroupLocation",
-                        f"Invalid resource group location '{request.location}'. The Resource "
+                        f"Invalid resource group location '{shown}'. The Resource "
                         f"group already exists in location '{existing.location}'.",
                     )
                 existing.tags = request.tags

@@ -44,7 +44,11 @@ def parse_resource_group(name: str, body: Any) -> ResourceGroupRequest:
     if location is None:
         raise location_not_available(str(raw_location), RG_TYPE, region_list())
     return ResourceGroupRequest(
-        location, tags_of(body), body.get("managedBy"), sets_managed_by="managedBy" in body
+        location,
+        tags_of(body),
+        body.get("managedBy"),
+        sets_managed_by="managedBy" in body,
+        location_as_sent=str(raw_location),
     )
 
 
