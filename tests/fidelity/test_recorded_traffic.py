@@ -31,15 +31,10 @@ NOT_RUNNING = (
     "shell syntax error, so Azure's container exited with code 2, the group Failed and its IP "
     "was released; here it keeps running with its IP"
 )
-ECHOED_POLICY = (
-    "the CLI sent no restart policy and Azure returned none; the emulator returns the default "
-    "`Always`, as its validation keeps no trace of what was not sent"
-)
 KNOWN_DIFFERENCES: dict[str, str] = {
     "test_container_exec#6": "exec is not implemented (501): there is no container to run it in",
     "test_resource_group#18": "exportTemplate is not implemented (501)",
     **{f"test_container_attach#{i}": NOT_RUNNING for i in (4, 5, 6, 7)},
-    **{f"test_container_create_with_acr#{i}": ECHOED_POLICY for i in (1, 4, 5)},
     "test_container_reuse_from_standbypool#0": (
         "a group taken from a standby pool and a container group profile, neither served: the "
         "emulator refuses its container for having no image (400); Azure refused the link to "

@@ -71,7 +71,8 @@ def _container_group(cg: ContainerGroup, view: View) -> dict[str, Any]:
         _container(c, cg.containers.get(c.name) if view == "get" else None) for c in spec.containers
     ]
     props["initContainers"] = [_container(c, None) for c in spec.init_containers]
-    props["restartPolicy"] = spec.restart_policy
+    if spec.restart_policy_sent:
+        props["restartPolicy"] = spec.restart_policy
     props["osType"] = spec.os_type
     if spec.priority is not None:
         props["priority"] = spec.priority

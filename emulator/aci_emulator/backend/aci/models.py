@@ -127,6 +127,9 @@ class ContainerGroupSpec:
     registry_servers: frozenset[str]  # (lower case) servers that credentials are given for
     cce_policy: str | None = None  # a confidential group's enforcement policy
     as_sent: dict[str, Any] = field(default_factory=dict)  # its other properties, as sent
+    # Azure runs a group with no policy as `Always` but returns none (recorded: Azure CLI
+    # test_container_create_with_acr, 2024, sent none and got none back).
+    restart_policy_sent: bool = True
 
     @property
     def cores(self) -> float:

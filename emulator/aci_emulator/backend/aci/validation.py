@@ -209,6 +209,7 @@ def _parse(name: str, body: dict[str, Any]) -> ContainerGroupSpec:
     return ContainerGroupSpec(
         os_type=os_type,  # type: ignore[arg-type]  # enum() returned one of OS_TYPES
         restart_policy=restart_policy,  # type: ignore[arg-type]
+        restart_policy_sent=props.get("restartPolicy") is not None,
         sku=sku,  # type: ignore[arg-type]
         priority=priority,  # type: ignore[arg-type]
         containers=parsed,
