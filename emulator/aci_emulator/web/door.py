@@ -188,6 +188,15 @@ class Door:
                 close=True,
             )
         declared = header(scope, b"content-length")
+        if declared is not None and header(scope, b"transfer-encoding") is not None:
+            # RFC 9112 section 6.1: such a request may be an attempt at request smuggling; a
+            # server that answers it must close the connection. Refused, then closed.
+            return Refusal(
+                400,
+                "BadRequest",
+                "The request has both a Content-Length and a Transfer-Encoding header.",
+                close=True,
+            )
         if declared is not None and int(declared) > limits.max_body_bytes:  # h11 checked digits
             return too_large(limits, unread=True)
         return None

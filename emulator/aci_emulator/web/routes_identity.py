@@ -69,8 +69,11 @@ def token(ctx, tenant: str) -> Response:
         except FormError as err:  # the door refuses these first; the application alone too
             raise TokenRequestError(400, "invalid_request", 9002313, str(err)) from err
         client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
-        if basic.lower().startswith("basic "):
-            client_id, secret = _basic_credentials(basic[6:])
+        # The scheme, then its credentials (HTTP trims a header's trailing space, so an empty
+        # `Basic ` arrives as `Basic`: malformed, like any other credentials without a ':').
+        scheme, _, credentials = basic.strip().partition(" ")
+        if scheme.lower() == "basic":
+            client_id, secret = _basic_credentials(credentials)
         if not form.get("grant_type"):
             raise TokenRequestError(
                 400,

@@ -85,6 +85,12 @@ class StrictH11Protocol(H11Protocol):
                 f"The request's headers are longer than {self.config.h11_max_incomplete_size} "
                 "bytes.",
             )
+        elif status_code == 501:  # h11's answer to a transfer coding other than chunked
+            code, message = (
+                "NotImplemented",
+                "Only the 'chunked' transfer coding is supported: Transfer-Encoding must be "
+                "'chunked' alone.",
+            )
         elif self.stream is not None:  # the head was read: the body broke the framing
             code, message = (
                 "InvalidRequestContent",
