@@ -31,11 +31,8 @@ def keys(ctx, tenant: str) -> Response:
 
 
 def openid_configuration(ctx, tenant: str) -> Response:
-    body = ctx.identity.openid_configuration(tenant)
-    # Advertise this server's address as the client reached it (127.0.0.1 or localhost).
-    own = ctx.identity.issuer_base.rstrip("/")
-    body = {k: v.replace(own, ctx.base_url) if isinstance(v, str) else v for k, v in body.items()}
-    return json_response(body)
+    # Its URLs start with the server's own address, whatever Host the client sent.
+    return json_response(ctx.identity.openid_configuration(tenant))
 
 
 def _basic_credentials(encoded: str) -> tuple[str, str]:
