@@ -169,6 +169,12 @@ CLASSES = [
         ],
     ),
     (
+        "a secret of any JSON type at any of the six secret places",
+        ["secrets named, never quoted (aci_emulator.backend.schema)"],
+        "a 4xx naming the property, or stored hidden; never in an answer, a GET or a list",
+        ["reliability/test_typed_secrets.py::test_a_secret_of_any_json_type_is_never_shown"],
+    ),
+    (
         "another protocol on the TLS connection: HTTP/2 prior knowledge, `Upgrade: h2c`, a "
         "WebSocket handshake (valid or not)",
         ["HTTP/1.1 only (aci_emulator.web.strict_h11, web/door.py)"],
