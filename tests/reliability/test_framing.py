@@ -169,7 +169,7 @@ def test_cpu_off_its_step_or_a_negative_limit_is_refused(emu, case):
 def test_report_rows():
     REPORT.hostile_client(
         "framing: Content-Length beside Transfer-Encoding; a transfer coding other than "
-        "`chunked` alone; an empty `Authorization: Basic` (generated)",
+        "`chunked` alone; empty Basic credentials in the Authorization header (generated)",
         "400 `BadRequest` then closed (RFC 9112 §6.1); 501 `NotImplemented`, closed; 400 "
         "AADSTS9002313",
         "as expected for every generated head",

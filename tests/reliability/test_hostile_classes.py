@@ -228,7 +228,7 @@ CLASSES = [
         ],
     ),
     (
-        "empty or malformed `Authorization: Basic` credentials at the token endpoint",
+        "empty or malformed Basic credentials (Authorization header) at the token endpoint",
         ["Basic credentials parsed whole (aci_emulator.web.routes_identity)"],
         "400 `invalid_request` AADSTS9002313",
         ["reliability/test_framing.py::test_empty_basic_credentials_are_a_malformed_request"],
