@@ -12,10 +12,10 @@ loop. A slow or silent client costs a connection, never a worker.
 Refusals carry ARM's error envelope, or Entra ID's on the token endpoint (our reading of how
 Azure's front ends answer: a status, a code and a message the SDK shows).
 
-Only HTTP/1.x is served (web/strict_h11 never switches to HTTP/2). A WebSocket handshake is
-answered as the plain GET it also is: the server ignores the Upgrade (RFC 9110 section 7.8
-allows it) and the application's answer goes back over the ASGI WebSocket HTTP-response
-extension, never a 500.
+Only HTTP/1.x is served: web/strict_h11 never switches protocol, and a request of another
+HTTP version (HTTP/2's preface) is refused 505 here. Should a WebSocket scope reach the door
+all the same, it is answered as the plain GET it also is (RFC 9110 section 7.8 lets a server
+ignore an Upgrade), over the ASGI WebSocket HTTP-response extension: never a 500.
 """
 
 from __future__ import annotations
