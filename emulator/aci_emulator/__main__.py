@@ -226,12 +226,23 @@ def print_serving(args: argparse.Namespace, info: EmulatorInfo, emulator: Emulat
     print(f"\n# Serving ({log}); Ctrl-C, SIGTERM or SIGHUP stops it.", flush=True)
 
 
+def log_to_stderr() -> None:
+    """The emulator's own loggers at debug level on stderr, and nothing else's: libraries'
+    debug loggers (hpack, urllib3, msal, ...) print request headers, tokens among them."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    emulator = logging.getLogger("aci_emulator")
+    emulator.addHandler(handler)
+    emulator.setLevel(logging.DEBUG)
+    emulator.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     stopping = threading.Event()
     stop_on_signals(stopping)  # first: a signal during startup still ends in the cleanup
     if args.verbose:
-        logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(name)s %(message)s")
+        log_to_stderr()
     config = build_config(args)
     files = [
         (OwnedFile(path, option), stale)

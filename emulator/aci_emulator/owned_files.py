@@ -5,7 +5,8 @@ A file is written in full under a temporary name in the same folder, with its fi
 from the start, then linked to its name: the link fails if anything is there (a user's file, a
 symlink, a file another server just wrote), so nothing is ever overwritten, no symlink is
 followed, and no reader sees a half-written file. A stale file a killed `serve` left (its own
-format, its own user, not a link) is the one thing replaced. At stop a file is removed only if
+format, its own user, a regular file) is the one thing replaced; a FIFO, a socket or a device
+is refused before it is ever opened (opening a FIFO would block the server). At stop a file is removed only if
 its name still leads to the file written (same device, inode and text).
 """
 
@@ -50,6 +51,11 @@ class OwnedFile:
             raise FileRefused(
                 f"{self.option} {self.path} is a symbolic link; it is never followed. "
                 "Name another file."
+            )
+        if not stat.S_ISREG(found.st_mode):  # a FIFO, a socket, a device: never opened
+            raise FileRefused(
+                f"{self.option} {self.path} is not a regular file (a pipe, a socket or a "
+                "device); it is never opened. Name another file."
             )
         if not (self._own(found) and is_stale(self._text())):
             raise FileRefused(
@@ -127,9 +133,14 @@ class OwnedFile:
         return not hasattr(os, "geteuid") or found.st_uid == os.geteuid()
 
     def _text(self) -> str:
+        """The start of the file, or "" if it is not a regular file (read without blocking:
+        a FIFO put in its place after the check must not hang the server)."""
+        flags = os.O_RDONLY | _O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
         try:
-            descriptor = os.open(self.path, os.O_RDONLY | _O_NOFOLLOW)
+            descriptor = os.open(self.path, flags)
         except OSError:
             return ""
-        with os.fdopen(descriptor, encoding="utf-8", errors="replace") as handle:
-            return handle.read(64 * 1024)
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return ""
+            return handle.read(64 * 1024).decode("utf-8", errors="replace")

@@ -156,6 +156,94 @@ CLASSES = [
         ],
     ),
     (
+        "one property twice in a JSON object, in any casing, at any depth (a secret under a "
+        "twin spelling of its parent)",
+        ["one spelling per property (aci_emulator.web.body)"],
+        "400 `InvalidRequestContent` naming the property; nothing stored; no secret in any "
+        "answer or log",
+        [
+            "reliability/test_duplicate_properties.py::"
+            "test_a_secret_under_a_twin_parent_is_refused_and_never_shown",
+            "reliability/test_duplicate_properties.py::"
+            "test_a_property_twice_at_any_depth_in_any_casing_is_refused_and_no_secret_shows",
+        ],
+    ),
+    (
+        "a secret of any JSON type at any of the six secret places",
+        ["secrets named, never quoted (aci_emulator.backend.schema)"],
+        "a 4xx naming the property, or stored hidden; never in an answer, a GET or a list",
+        ["reliability/test_typed_secrets.py::test_a_secret_of_any_json_type_is_never_shown"],
+    ),
+    (
+        "another protocol on the TLS connection: HTTP/2 prior knowledge, `Upgrade: h2c`, a "
+        "WebSocket handshake (valid or not)",
+        ["HTTP/1.1 only (aci_emulator.web.strict_h11, web/door.py)"],
+        "505 `HttpVersionNotSupported` for the h2 preface; an upgrade is ignored and the "
+        "request answered in HTTP/1.1; never a 101 or a 500",
+        [
+            "reliability/test_protocols.py::test_http2_prior_knowledge_is_505_in_arms_envelope",
+            "reliability/test_protocols.py::"
+            "test_an_h2c_upgrade_is_ignored_and_answered_in_http_1_1",
+            "reliability/test_protocols.py::test_a_websocket_handshake_is_answered_as_the_get_it_is",
+            "reliability/test_protocols.py::"
+            "test_the_door_answers_a_websocket_scope_it_is_handed_as_a_get",
+        ],
+    ),
+    (
+        "credentials and tokens sent to a server run with `--verbose`",
+        ["only the emulator's own loggers log (aci_emulator.__main__)"],
+        "no library's debug lines (hpack's decoded headers); no credential in the log",
+        [
+            "reliability/test_protocols.py::"
+            "test_the_verbose_log_holds_no_credential_and_no_library_line",
+            "reliability/test_security_boundaries.py::"
+            "test_the_verbose_request_log_holds_no_secret_or_token",
+        ],
+    ),
+    (
+        "a FIFO, a Unix socket or a device at `--info-file` or `--env-file`",
+        ["regular files only (aci_emulator.owned_files)"],
+        "refused before it is opened: one line, exit 2",
+        [
+            "reliability/test_special_files.py::"
+            "test_what_is_not_a_regular_file_is_refused_before_it_is_opened"
+        ],
+    ),
+    (
+        "a forged Host header (generated values)",
+        ["URLs from the server's own address (aci_emulator.web.app)"],
+        "ignored: every absolute URL sent is the server's own",
+        ["reliability/test_host_header.py::test_no_absolute_url_is_built_from_the_host_header"],
+    ),
+    (
+        "framing leniency: Content-Length beside Transfer-Encoding; a coding other than "
+        "`chunked` alone (generated)",
+        ["strict HTTP/1.1 parsing (aci_emulator.web.strict_h11, web/door.py)"],
+        "400 `BadRequest` then closed (RFC 9112 §6.1); 501 `NotImplemented`, closed",
+        [
+            "reliability/test_framing.py::"
+            "test_content_length_beside_transfer_encoding_is_refused_and_closed",
+            "reliability/test_framing.py::"
+            "test_a_transfer_coding_other_than_chunked_alone_is_501_not_implemented",
+        ],
+    ),
+    (
+        "empty or malformed Basic credentials (Authorization header) at the token endpoint",
+        ["Basic credentials parsed whole (aci_emulator.web.routes_identity)"],
+        "400 `invalid_request` AADSTS9002313",
+        ["reliability/test_framing.py::test_empty_basic_credentials_are_a_malformed_request"],
+    ),
+    (
+        "CPU below its step, or a negative limit (`cpu: 1e-300`, `limits.cpu: -1`)",
+        ["Azure's documented steps (aci_emulator.backend.aci.bounds)"],
+        "400 naming the requirement; nothing stored",
+        [
+            "reliability/test_framing.py::test_cpu_off_its_step_or_a_negative_limit_is_refused",
+            "reliability/test_generated_requests.py::"
+            "test_each_documented_bound_holds_in_generated_bodies",
+        ],
+    ),
+    (
         "a request held by an injected 300 s latency when the server stops",
         ["stop ends injected waits"],
         "stop returns at once; the process exits with no warning",

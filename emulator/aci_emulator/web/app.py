@@ -83,7 +83,10 @@ class Ctx:
 
     @property
     def base_url(self) -> str:
-        return self.request.host_url.rstrip("/")
+        """The server's own address, as in its info (every absolute URL it sends starts so).
+        Never the request's Host, which the client writes: a Host naming another server is
+        ignored (our reading), so no Location, nextLink or token endpoint points elsewhere."""
+        return self.identity.issuer_base.rstrip("/")
 
     def json(self) -> Any:
         return body.read_json(self.request)

@@ -5,6 +5,13 @@ ARM refuses a body over 4 MB with 413 `RequestContentTooLarge` (sources in emula
 deserializer uses: our reading) and the non-JSON literals NaN and Infinity are refused as
 `InvalidRequestContent`. So nothing that reaches the backend is too big to store or too deep to
 render.
+
+Property names are read case-insensitively by ARM's deserializer (Json.NET), so an object that
+names one property twice, in the same or another casing (`password` and `Password`), is
+refused with a 400 naming it: no later code (the rules, the store, the renderer that hides
+secrets) ever sees two spellings of one property. Json.NET would keep one of them; which one
+depends on the model, so refusing is our reading (its wording follows Json.NET's
+`DuplicatePropertyNameHandling.Error`).
 """
 
 from __future__ import annotations
@@ -39,7 +46,9 @@ def read_json(request: Request) -> Any:
     if not text.strip():
         return {}
     try:
-        body = json.loads(text, parse_constant=_reject_constant)
+        body = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_one_spelling)
+    except DuplicateProperty as err:
+        raise invalid_content(str(err)) from err
     except RecursionError as err:
         raise too_deep() from err
     except ValueError as err:  # JSONDecodeError, and an integer of over 4300 digits
@@ -64,6 +73,36 @@ def depth(value: Any) -> int:
         deepest = max(deepest, level)
         stack.extend((child, level + 1) for child in children)
     return deepest
+
+
+class DuplicateProperty(ValueError):
+    """An object names one property twice, in any casing."""
+
+
+def _one_spelling(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose property names differ in more than their casing."""
+    obj: dict[str, Any] = {}
+    seen: dict[str, str] = {}
+    for name, value in pairs:
+        folded = name.lower()  # as every later lookup compares names
+        if folded in seen:
+            first, again = _shown(seen[folded]), _shown(name)
+            raise DuplicateProperty(
+                f"Property with the name '{again}' already exists in the current JSON object"
+                + (
+                    ""
+                    if first == again
+                    else f" (as '{first}'): property names are case-insensitive"
+                )
+            )
+        seen[folded] = name
+        obj[name] = value
+    return obj
+
+
+def _shown(name: str) -> str:
+    """A property name as quoted in a message: bounded, whatever the client sent."""
+    return name if len(name) <= 100 else name[:100] + "…"
 
 
 def _reject_constant(name: str) -> Any:

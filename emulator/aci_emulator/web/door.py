@@ -11,6 +11,11 @@ loop. A slow or silent client costs a connection, never a worker.
 
 Refusals carry ARM's error envelope, or Entra ID's on the token endpoint (our reading of how
 Azure's front ends answer: a status, a code and a message the SDK shows).
+
+Only HTTP/1.x is served: web/strict_h11 never switches protocol, and a request of another
+HTTP version (HTTP/2's preface) is refused 505 here. Should a WebSocket scope reach the door
+all the same, it is answered as the plain GET it also is (RFC 9110 section 7.8 lets a server
+ignore an Upgrade), over the ASGI WebSocket HTTP-response extension: never a 500.
 """
 
 from __future__ import annotations
@@ -91,6 +96,9 @@ class Door:
         self.buffered = 0  # bytes of bodies held, beyond each one's free part (the loop's alone)
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] == "websocket":
+            await self.websocket_as_http(scope, receive, send)
+            return
         if scope["type"] != "http":
             return  # no lifespan events: hypercorn carries on without them
         loop = asyncio.get_running_loop()
@@ -102,6 +110,26 @@ class Door:
             return
         finally:
             self.release(held)
+
+    async def websocket_as_http(self, scope: dict, receive: Callable, send: Callable) -> None:
+        """A WebSocket handshake answered as a GET of its path: no switch of protocol."""
+        if (await receive())["type"] != "websocket.connect":
+            return
+        http_scope = {**scope, "type": "http", "method": "GET", "scheme": "https"}
+        http_scope["headers"] = [
+            (name, value)
+            for name, value in scope["headers"]
+            if name not in (b"upgrade", b"connection") and not name.startswith(b"sec-websocket-")
+        ]
+
+        async def no_body() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def as_websocket(message: dict) -> None:
+            kind = message["type"].replace("http.response.", "websocket.http.response.")
+            await send({**message, "type": kind})
+
+        await self(http_scope, no_body, as_websocket)
 
     async def handle(
         self, scope: dict, receive: Callable, send: Callable, deadline: float, held: list[int]
@@ -131,6 +159,13 @@ class Door:
     def check_head(self, scope: dict) -> Refusal | None:
         limits = self.limits
         headers = scope["headers"]
+        if scope.get("http_version") not in ("1.0", "1.1"):  # "PRI * HTTP/2.0": h2 unasked
+            return Refusal(
+                505,
+                "HttpVersionNotSupported",
+                "Only HTTP/1.1 is served; ALPN offers http/1.1 alone.",
+                close=True,
+            )
         if len(scope["raw_path"]) + len(scope["query_string"]) > limits.max_url_bytes:
             return Refusal(
                 414,
@@ -153,6 +188,15 @@ class Door:
                 close=True,
             )
         declared = header(scope, b"content-length")
+        if declared is not None and header(scope, b"transfer-encoding") is not None:
+            # RFC 9112 section 6.1: such a request may be an attempt at request smuggling; a
+            # server that answers it must close the connection. Refused, then closed.
+            return Refusal(
+                400,
+                "BadRequest",
+                "The request has both a Content-Length and a Transfer-Encoding header.",
+                close=True,
+            )
         if declared is not None and int(declared) > limits.max_body_bytes:  # h11 checked digits
             return too_large(limits, unread=True)
         return None

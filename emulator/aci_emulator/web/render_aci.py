@@ -213,38 +213,43 @@ def _pop(obj: Any, name: str) -> None:
             del obj[key]
 
 
-def _get(obj: Any, name: str) -> Any:
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            if isinstance(key, str) and key.lower() == name.lower():
-                return value
-    return None
-
-
-def _items(obj: Any, name: str) -> list[Any]:
-    value = _get(obj, name)
-    return value if isinstance(value, list) else []
-
-
 def hide_secrets(props: dict[str, Any]) -> None:
     """Drop every secret Azure never returns, whatever the casing of its name (in place).
 
     An environment variable's `secureValue` (the name stays), a registry `password`, an Azure
     Files `storageAccountKey`, a secret volume's contents (`"secret": {}`), the Log Analytics
-    `workspaceKey` and an extension's `protectedSettings`.
+    `workspaceKey` and an extension's `protectedSettings`. Bodies never hold one property under
+    two casings (web/body.py refuses them); every spelling of a parent is visited all the same.
     """
-    for container in _items(props, "containers") + _items(props, "initContainers"):
-        for variable in _items(_get(container, "properties"), "environmentVariables"):
+    for container in _every(props, "containers") + _every(props, "initContainers"):
+        for variable in _every(_every(container, "properties"), "environmentVariables"):
             _pop(variable, "secureValue")
-    for credential in _items(props, "imageRegistryCredentials"):
+    for credential in _every(props, "imageRegistryCredentials"):
         _pop(credential, "password")
-    for volume in _items(props, "volumes"):
-        _pop(_get(volume, "azureFile"), "storageAccountKey")
+    for volume in _every(props, "volumes"):
+        for share in _every(volume, "azureFile"):
+            _pop(share, "storageAccountKey")
         for key in [k for k in volume if isinstance(k, str) and k.lower() == "secret"]:
-            volume[key] = {}
-    _pop(_get(_get(props, "diagnostics"), "logAnalytics"), "workspaceKey")
-    for extension in _items(props, "extensions"):
-        _pop(_get(extension, "properties"), "protectedSettings")
+            if isinstance(volume, dict):
+                volume[key] = {}
+    for log_analytics in _every(_every(props, "diagnostics"), "logAnalytics"):
+        _pop(log_analytics, "workspaceKey")
+    for extension in _every(props, "extensions"):
+        for settings in _every(extension, "properties"):
+            _pop(settings, "protectedSettings")
+
+
+def _every(parents: Any, name: str) -> list[Any]:
+    """The values of `name`, in every casing, in each of `parents` (an object or a list of
+    them); a list value contributes its items."""
+    found: list[Any] = []
+    for parent in parents if isinstance(parents, list) else [parents]:
+        if not isinstance(parent, dict):
+            continue
+        for key, value in parent.items():
+            if isinstance(key, str) and key.lower() == name.lower():
+                found.extend(value if isinstance(value, list) else [value])
+    return found
 
 
 def container_operation(op: Operation) -> dict[str, Any]:

@@ -31,11 +31,8 @@ def keys(ctx, tenant: str) -> Response:
 
 
 def openid_configuration(ctx, tenant: str) -> Response:
-    body = ctx.identity.openid_configuration(tenant)
-    # Advertise this server's address as the client reached it (127.0.0.1 or localhost).
-    own = ctx.identity.issuer_base.rstrip("/")
-    body = {k: v.replace(own, ctx.base_url) if isinstance(v, str) else v for k, v in body.items()}
-    return json_response(body)
+    # Its URLs start with the server's own address, whatever Host the client sent.
+    return json_response(ctx.identity.openid_configuration(tenant))
 
 
 def _basic_credentials(encoded: str) -> tuple[str, str]:
@@ -69,8 +66,11 @@ def token(ctx, tenant: str) -> Response:
         except FormError as err:  # the door refuses these first; the application alone too
             raise TokenRequestError(400, "invalid_request", 9002313, str(err)) from err
         client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
-        if basic.lower().startswith("basic "):
-            client_id, secret = _basic_credentials(basic[6:])
+        # The scheme, then its credentials (HTTP trims a header's trailing space, so an empty
+        # `Basic ` arrives as `Basic`: malformed, like any other credentials without a ':').
+        scheme, _, credentials = basic.strip().partition(" ")
+        if scheme.lower() == "basic":
+            client_id, secret = _basic_credentials(credentials)
         if not form.get("grant_type"):
             raise TokenRequestError(
                 400,

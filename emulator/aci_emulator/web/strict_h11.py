@@ -12,6 +12,12 @@ by the HTTP layer, before or instead of the application: in ARM's envelope, so t
 show a code and a message rather than an empty 400 (our reading of Azure's front end, which
 answers such requests itself).
 
+Nor does a connection ever switch protocol, which would bypass this parser and the head
+limits: a WebSocket handshake, valid or not, reaches the application as the GET it also is
+(without its `Upgrade` header); an `Upgrade: h2c` is ignored and answered in HTTP/1.1 (RFC 9110
+section 7.8 allows both); a connection that starts with HTTP/2's preface (the server's ALPN
+offers http/1.1 alone) is answered 505 by the door.
+
 Hypercorn builds its HTTP/1.1 protocol by name, so `install()` puts this subclass in its place;
 the check applies only to servers whose configuration sets `strict_request_heads`.
 """
@@ -52,6 +58,23 @@ class StrictH11Protocol(H11Protocol):
             self._head_tail = data[-2:] if end < 0 else b""
         await super().handle(event)
 
+    async def _check_protocol(self, event: h11.Request) -> None:
+        if not getattr(self.config, "strict_request_heads", False):
+            await super()._check_protocol(event)
+        # Otherwise no switch to h2c or h2: the request stays an HTTP/1.1 request.
+
+    async def _create_stream(self, request: h11.Request) -> None:
+        if getattr(self.config, "strict_request_heads", False):
+            # No WebSocket either: a handshake, valid or not, is the GET it also is.
+            kept = [(n, v) for n, v in request.headers.raw_items() if n.lower() != b"upgrade"]
+            request = h11.Request(
+                method=request.method,
+                target=request.target,
+                headers=kept,
+                http_version=request.http_version,
+            )
+        await super()._create_stream(request)
+
     async def _send_error_response(self, status_code: int) -> None:
         if not getattr(self.config, "strict_request_heads", False):
             await super()._send_error_response(status_code)
@@ -61,6 +84,12 @@ class StrictH11Protocol(H11Protocol):
                 "RequestHeaderFieldsTooLarge",
                 f"The request's headers are longer than {self.config.h11_max_incomplete_size} "
                 "bytes.",
+            )
+        elif status_code == 501:  # h11's answer to a transfer coding other than chunked
+            code, message = (
+                "NotImplemented",
+                "Only the 'chunked' transfer coding is supported: Transfer-Encoding must be "
+                "'chunked' alone.",
             )
         elif self.stream is not None:  # the head was read: the body broke the framing
             code, message = (
