@@ -83,7 +83,7 @@ def _container_group(cg: ContainerGroup, view: View) -> dict[str, Any]:
     if spec.ip_address is not None:
         props["ipAddress"] = _ip_address(spec.ip_address, cg, with_ip=view != "create")
     hide_secrets(props)
-    for credential in _items(props, "imageRegistryCredentials"):
+    for credential in _every(props, "imageRegistryCredentials"):
         # Recorded false for a username and password (test_container_create_with_acr); kept
         # only where a version returns it (RETURNED_BEYOND_SPEC). Our reading: false for all.
         if isinstance(credential, dict):
