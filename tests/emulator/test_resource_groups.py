@@ -342,3 +342,42 @@ def test_generic_resource_listing_shows_the_container_groups(sdk, rg):
         for i in tagged
     )
     assert not any(i.endswith("/plain") for i in tagged)
+
+
+def test_a_bad_name_is_refused_on_every_method_before_the_lookup(rm):
+    """`az group show -g '""'` got InvalidResourceGroup, not ResourceGroupNotFound
+    (Azure/azure-cli#14481): ARM checks the name before it looks the group up."""
+    for call in (
+        lambda: rm.resource_groups.get('bad"name'),
+        lambda: rm.resource_groups.update('bad"name', {"tags": {}}),
+        lambda: rm.resource_groups.begin_delete('bad"name'),
+    ):
+        with pytest.raises(HttpResponseError) as caught:
+            call()
+        assert caught.value.status_code == 400
+        assert caught.value.error.code == "InvalidResourceGroup"
+        assert "has these invalid characters: '\"'" in caught.value.error.message
+
+
+@pytest.mark.parametrize("region", ["italynorth", "spaincentral", "Poland Central", "jioindiawest"])
+def test_a_resource_group_may_live_in_any_region_arm_lists(rm, region):
+    """ARM's 2024 list of resource-group regions (MicrosoftDocs/executable-docs#74), wider
+    than the regions that offer Container Instances."""
+    group = rm.resource_groups.create_or_update("rg-" + region[:5].lower(), {"location": region})
+    assert group.location == "".join(region.split()).lower()
+
+
+def test_an_unknown_region_gets_arms_list_of_regions(rm):
+    with pytest.raises(HttpResponseError) as caught:
+        rm.resource_groups.create_or_update("rg-china", {"location": "chinanorth2"})
+    assert caught.value.error.code == "LocationNotAvailableForResourceGroup"
+    assert caught.value.error.message == (
+        "The provided location 'chinanorth2' is not available for resource group. List of "
+        "available regions is 'eastasia,southeastasia,australiaeast,australiasoutheast,"
+        "brazilsouth,canadacentral,canadaeast,switzerlandnorth,germanywestcentral,eastus2,eastus,"
+        "centralus,northcentralus,francecentral,uksouth,ukwest,centralindia,southindia,"
+        "jioindiawest,italynorth,japaneast,japanwest,koreacentral,koreasouth,mexicocentral,"
+        "northeurope,norwayeast,polandcentral,qatarcentral,spaincentral,swedencentral,uaenorth,"
+        "westcentralus,westeurope,westus2,westus,southcentralus,westus3,southafricanorth,"
+        "australiacentral,australiacentral2,israelcentral,westindia,centraluseuap,eastus2euap'."
+    )

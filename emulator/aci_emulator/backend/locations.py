@@ -43,6 +43,70 @@ REGIONS: dict[str, str] = {
 }
 
 
+# Regions a resource group may be created in, in the order ARM lists them when it refuses one
+# (LocationNotAvailableForResourceGroup, 2024: MicrosoftDocs/executable-docs#74). A group's
+# region only keeps its record; Container Instances is offered in REGIONS above.
+RESOURCE_GROUP_REGIONS: tuple[str, ...] = tuple(
+    [
+        "eastasia",
+        "southeastasia",
+        "australiaeast",
+        "australiasoutheast",
+        "brazilsouth",
+        "canadacentral",
+        "canadaeast",
+        "switzerlandnorth",
+        "germanywestcentral",
+        "eastus2",
+        "eastus",
+        "centralus",
+        "northcentralus",
+        "francecentral",
+        "uksouth",
+        "ukwest",
+        "centralindia",
+        "southindia",
+        "jioindiawest",
+        "italynorth",
+        "japaneast",
+        "japanwest",
+        "koreacentral",
+        "koreasouth",
+        "mexicocentral",
+        "northeurope",
+        "norwayeast",
+        "polandcentral",
+        "qatarcentral",
+        "spaincentral",
+        "swedencentral",
+        "uaenorth",
+        "westcentralus",
+        "westeurope",
+        "westus2",
+        "westus",
+        "southcentralus",
+        "westus3",
+        "southafricanorth",
+        "australiacentral",
+        "australiacentral2",
+        "israelcentral",
+        "westindia",
+        "centraluseuap",
+        "eastus2euap",
+    ]
+)
+
+
+def normalize_resource_group_location(value: str) -> str | None:
+    """A resource group's region as ARM keeps it; None when ARM offers none by that name."""
+    key = "".join(value.split()).lower()
+    return key if key in RESOURCE_GROUP_REGIONS else None
+
+
+def resource_group_region_list() -> str:
+    return ",".join(RESOURCE_GROUP_REGIONS)
+
+
 def normalize_location(value: str) -> str | None:
     """'East US' and 'eastus' are the same region; None when the region is unknown."""
     key = "".join(value.split()).lower()

@@ -12,6 +12,7 @@ from werkzeug import Response
 
 from aci_emulator.backend.resources.service import ACI
 from aci_emulator.backend.resources.validation import (
+    check_resource_group_name,
     parse_resource_group,
     parse_resource_group_update,
 )
@@ -136,6 +137,7 @@ def resource_group_exists(ctx, sub: str, rg: str) -> Response:
 
 
 def get_resource_group(ctx, sub: str, rg: str) -> Response:
+    check_resource_group_name(rg)  # before the lookup, as ARM (Azure/azure-cli#14481)
     return json_response(render.resource_group(ctx.cloud.resources.get_resource_group(ctx.sub, rg)))
 
 
@@ -146,6 +148,7 @@ def put_resource_group(ctx, sub: str, rg: str) -> Response:
 
 
 def patch_resource_group(ctx, sub: str, rg: str) -> Response:
+    check_resource_group_name(rg)  # before the lookup, as ARM (Azure/azure-cli#14481)
     update = parse_resource_group_update(ctx.json())
     group = ctx.cloud.resources.update_resource_group(ctx.sub, rg, update)
     return json_response(render.resource_group(group))
@@ -161,6 +164,7 @@ def _operation_headers(ctx, operation_id: str) -> dict[str, str]:
 
 
 def delete_resource_group(ctx, sub: str, rg: str) -> Response:
+    check_resource_group_name(rg)  # before the lookup, as ARM (Azure/azure-cli#14481)
     op = ctx.cloud.resources.delete_resource_group(ctx.sub, rg)
     return empty_response(202, _operation_headers(ctx, op.id))
 

@@ -6,7 +6,10 @@ import re
 from typing import Any
 
 from aci_emulator.backend import schema
-from aci_emulator.backend.locations import normalize_location, region_list
+from aci_emulator.backend.locations import (
+    normalize_resource_group_location,
+    resource_group_region_list,
+)
 from aci_emulator.backend.resources.models import ResourceGroupRequest, ResourceGroupUpdate
 from aci_emulator.backend.validation import check_body, tags_of
 from aci_emulator.errors import bad_request, location_not_available
@@ -40,9 +43,9 @@ def parse_resource_group(name: str, body: Any) -> ResourceGroupRequest:
         raise bad_request(
             "LocationRequired", "The location property is required for this definition."
         )
-    location = normalize_location(str(raw_location))
+    location = normalize_resource_group_location(str(raw_location))
     if location is None:
-        raise location_not_available(str(raw_location), RG_TYPE, region_list())
+        raise location_not_available(str(raw_location), RG_TYPE, resource_group_region_list())
     return ResourceGroupRequest(
         location,
         tags_of(body),
