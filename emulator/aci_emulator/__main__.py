@@ -222,6 +222,11 @@ def print_serving(args: argparse.Namespace, info: EmulatorInfo, emulator: Emulat
             "(readable by all; a certificate, no key). Give them the export lines above; the "
             "info and .env files stay readable by you alone."
         )
+    else:
+        print(
+            "\n# Only you can read the CA certificate above: for other users of this machine "
+            "(a workshop), start the server with --workshop."
+        )
     log = "requests are logged to stderr" if args.verbose else "--verbose logs every request"
     print(f"\n# Serving ({log}); Ctrl-C, SIGTERM or SIGHUP stops it.", flush=True)
 

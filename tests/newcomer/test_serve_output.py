@@ -76,6 +76,9 @@ def test_serve_prints_exports_writes_env_file_and_removes_both_files(tmp_path, s
     assert notebook["AZURE_RESOURCE_MANAGER_ENDPOINT"].startswith("https://127.0.0.1:")
     assert Path(notebook["REQUESTS_CA_BUNDLE"]).is_file()
     assert "--verbose" in lines[-1]
+    # Without --workshop the certificate is the starter's alone, and the output says how to share.
+    assert any(line.startswith("# Only you can read the CA certificate above") for line in lines)
+    assert "start the server with --workshop." in " ".join(lines)
     assert stat.S_IMODE(os.stat(env_file).st_mode) == 0o600  # it holds the client secret
     assert dotenv_values(env_file) == notebook
 
