@@ -495,13 +495,16 @@ def test_names_with_a_trailing_newline_are_refused(wire, rg):
 
     rg_row = refused(created_rg, 400, "InvalidResourceGroup", "invalid characters")
     cg_row = refused(created_cg, 400, "InvalidContainerGroupName", "is invalid")
-    assert wire.call("GET", wire.rg("rg%0A"), api=RG_API).status_code == 404
+    # A GET of the bad name is refused for the name too, before any lookup (as ARM does).
+    refused(wire.call("GET", wire.rg("rg%0A"), api=RG_API), 400, "InvalidResourceGroup")
     assert wire.call("GET", wire.cg(rg, "abc%0A")).status_code == 404
+    listed = wire.call("GET", wire.sub + "/resourcegroups", api=RG_API).json()["value"]
+    assert all("\n" not in group["name"] for group in listed)
     assert all("\n" not in name for name in wire.lists(rg))
     REPORT.hostile_client(
         "resource group `rg%0A`, container group `abc%0A` (a trailing newline)",
         "400, nothing stored",
-        f"{rg_row}, {cg_row}; both GET 404",
+        f"{rg_row}, {cg_row}; GET of the group name 400, of the container group 404; neither listed",
     )
 
 
