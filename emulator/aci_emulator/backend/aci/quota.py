@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from aci_emulator.backend.aci.models import ContainerGroup
+from aci_emulator.backend.aci.models import ContainerGroup, ContainerGroupSpec
 from aci_emulator.backend.aci.store import GroupStore
 from aci_emulator.backend.validation import format_number
-from aci_emulator.errors import bad_request
+from aci_emulator.errors import ArmError, bad_request
 
 CG_TYPE = "Microsoft.ContainerInstance/containerGroups"
+# What one container group may request in a region (the capabilities the emulator reports).
+MAX_CPU_PER_GROUP = 4.0
+MAX_MEMORY_PER_GROUP = 16.0
 
 
 def require_cores(
@@ -43,3 +46,20 @@ def usage(store: GroupStore, location: str) -> dict[str, float]:
         "ContainerGroups": float(len(groups)),
         "StandardCores": sum(cg.cores for cg in groups),
     }
+
+
+def check_regional_limits(location: str, spec: ContainerGroupSpec) -> None:
+    """A group asking for more than a region offers one group (4 CPU, 16 GB) gets Azure's
+    capacity answer: 409 ServiceUnavailable, naming the group's total request."""
+    requests = [c.requests for c in spec.containers if c.requests]
+    cpu = round(sum(r.cpu for r in requests), 6)  # 3 x 0.1 is 0.3, not 0.30000000004
+    memory = round(sum(r.memory_in_gb for r in requests), 6)
+    if cpu > MAX_CPU_PER_GROUP or memory > MAX_MEMORY_PER_GROUP:
+        raise ArmError(
+            409,
+            "ServiceUnavailable",
+            f"The requested resource is not available in the location '{location}' at this "
+            "moment. Please retry with a different resource request or in another location. "
+            f"Resource requested: '{format_number(cpu)}' CPU '{format_number(memory)}' GB memory "
+            f"'{spec.os_type}' OS",
+        )

@@ -20,8 +20,9 @@ from aci_emulator.backend.aci.models import (
     ContainerGroupRequest,
     ContainerGroupSpec,
 )
+from aci_emulator.backend.aci.quota import check_regional_limits
 from aci_emulator.backend.aci.store import GroupStore
-from aci_emulator.backend.aci.validation import check_group_name, check_regional_limits
+from aci_emulator.backend.aci.validation import check_group_name
 from aci_emulator.backend.locations import normalize_location, region_list
 from aci_emulator.backend.operations import Operation, OperationKind, OperationStore
 from aci_emulator.backend.registry import RegistryLookup

@@ -28,12 +28,11 @@ from aci_emulator.backend.aci.models import (
 from aci_emulator.backend.validation import (
     check_body,
     enum,
-    format_number,
     number,
     required,
     tags_of,
 )
-from aci_emulator.errors import ArmError, bad_request, invalid_content
+from aci_emulator.errors import bad_request, invalid_content
 
 # Group names are read case-insensitively, as ARM reads names: Azure took 'myIMG',
 # 'ForTesting' and 'MyContainerGroup' (MicrosoftDocs/azure-docs#37604, CompositionalIT/farmer#210,
@@ -56,9 +55,6 @@ IP_TYPES = ("Public", "Private")
 PROTOCOLS = ("TCP", "UDP")
 DNS_SCOPES = ("Unsecure", "TenantReuse", "SubscriptionReuse", "ResourceGroupReuse", "Noreuse")
 
-# What one container group may request in a region (the capabilities the emulator reports).
-MAX_CPU_PER_GROUP = 4.0
-MAX_MEMORY_PER_GROUP = 16.0
 # Counts and numeric steps Azure documents: bounds.py.
 
 # Properties read into the models' fields; the others are kept as sent.
@@ -396,20 +392,3 @@ def _ip_address(group: str, ip: dict[str, Any], containers: list[Container]) -> 
         dns_name_label_scope=scope,
         as_sent={k: v for k, v in ip.items() if k not in _IP_FIELDS},
     )
-
-
-def check_regional_limits(location: str, spec: ContainerGroupSpec) -> None:
-    """A group asking for more than a region offers one group (4 CPU, 16 GB) gets Azure's
-    capacity answer: 409 ServiceUnavailable, naming the group's total request."""
-    requests = [c.requests for c in spec.containers if c.requests]
-    cpu = round(sum(r.cpu for r in requests), 6)  # 3 x 0.1 is 0.3, not 0.30000000004
-    memory = round(sum(r.memory_in_gb for r in requests), 6)
-    if cpu > MAX_CPU_PER_GROUP or memory > MAX_MEMORY_PER_GROUP:
-        raise ArmError(
-            409,
-            "ServiceUnavailable",
-            f"The requested resource is not available in the location '{location}' at this "
-            "moment. Please retry with a different resource request or in another location. "
-            f"Resource requested: '{format_number(cpu)}' CPU '{format_number(memory)}' GB memory "
-            f"'{spec.os_type}' OS",
-        )
