@@ -62,6 +62,24 @@ def wrong_tenant(issuer: str, expected_issuer: str, tenant_id: str) -> ArmError:
     )
 
 
+def request_too_large(max_bytes: int) -> ArmError:
+    """A body over the limit (ARM's 4 MB by default): 413, as ARM answers it."""
+    shown = f"{max_bytes // 2**20} MB" if max_bytes % 2**20 == 0 else f"{max_bytes} bytes"
+    return ArmError(
+        413,
+        "RequestContentTooLarge",
+        f"The request content size exceeds the maximum size of {shown}.",
+    )
+
+
+def invalid_port(port: str, where: str) -> ArmError:
+    """A port outside 1-65535 (our reading: no real answer found); `where` names its place."""
+    return bad_request(
+        "InvalidPort",
+        f"The port '{port}' {where} is invalid. A port must be an integer between 1 and 65535.",
+    )
+
+
 def invalid_content(detail: str) -> ArmError:
     """A body that cannot be read as the API's types (ARM's deserializer's answer)."""
     return bad_request(

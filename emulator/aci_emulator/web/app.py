@@ -89,7 +89,7 @@ class Ctx:
         return self.identity.issuer_base.rstrip("/")
 
     def json(self) -> Any:
-        return body.read_json(self.request)
+        return body.read_json(self.request, self.config.limits.max_body_bytes)
 
 
 class ArmApplication:

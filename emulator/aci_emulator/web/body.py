@@ -21,26 +21,28 @@ from typing import Any
 
 from werkzeug import Request
 
-from aci_emulator.errors import ArmError, invalid_content
+from aci_emulator.errors import ArmError, invalid_content, request_too_large
 from aci_emulator.web.json_positions import BODY_TEXT_KEY
 
-MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
 
 
-def read_json(request: Request) -> Any:
-    """The body as JSON, `{}` when empty; ArmError 400 or 413 when it cannot be accepted."""
+def read_json(request: Request, max_bytes: int) -> Any:
+    """The body as JSON, `{}` when empty; ArmError 400 or 413 when it cannot be accepted.
+
+    The door has already refused a body over `max_bytes` (Limits.max_body_bytes) when the app runs
+    behind it; this holds the same limit when the app is called directly (in-process WSGI)."""
     length = request.content_length
-    if length is not None and length > MAX_BODY_BYTES:
-        raise too_large()
+    if length is not None and length > max_bytes:
+        raise request_too_large(max_bytes)
     try:
-        raw = request.stream.read(MAX_BODY_BYTES + 1)
+        raw = request.stream.read(max_bytes + 1)
     except ConnectionError:
         raise
     except (OSError, ValueError) as err:  # a malformed chunked body, a truncated one
         raise invalid_content(f"The request body could not be read: {err}") from err
-    if len(raw) > MAX_BODY_BYTES:
-        raise too_large()
+    if len(raw) > max_bytes:
+        raise request_too_large(max_bytes)
     text = raw.decode("utf-8", errors="replace")
     request.environ[BODY_TEXT_KEY] = text  # for the position of a deserializer error
     if not text.strip():
@@ -107,14 +109,6 @@ def _shown(name: str) -> str:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"Unexpected token '{name}': not a JSON value")
-
-
-def too_large() -> ArmError:
-    return ArmError(
-        413,
-        "RequestContentTooLarge",
-        f"The request content size exceeds the maximum size of {MAX_BODY_BYTES // 2**20} MB.",
-    )
 
 
 def too_deep() -> ArmError:

@@ -35,6 +35,7 @@ from typing import Any, Protocol
 from a2wsgi.wsgi import build_environ
 
 from aci_emulator.config import Limits
+from aci_emulator.errors import ArmError, request_too_large
 from aci_emulator.web.forms import URLENCODED, FormError, check_form
 
 log = logging.getLogger("aci_emulator.server")
@@ -74,7 +75,7 @@ class Refusal:
                 "correlation_id": str(uuid.uuid4()),
             }
         else:
-            envelope = {"error": {"code": self.code, "message": self.message}}
+            envelope = ArmError(self.status, self.code, self.message).envelope()
         return json.dumps(envelope).encode()
 
 
@@ -378,7 +379,5 @@ def client_key(scope: dict) -> tuple:
 
 
 def too_large(limits: Limits, unread: bool) -> Refusal:
-    size = limits.max_body_bytes
-    shown = f"{size // 2**20} MB" if size % 2**20 == 0 else f"{size} bytes"
-    message = f"The request content size exceeds the maximum size of {shown}."
-    return Refusal(413, "RequestContentTooLarge", message, unread=unread)
+    error = request_too_large(limits.max_body_bytes)
+    return Refusal(error.status, error.code, error.message, unread=unread)

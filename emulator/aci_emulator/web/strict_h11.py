@@ -34,6 +34,8 @@ import hypercorn.protocol
 from hypercorn.events import Closed, RawData
 from hypercorn.protocol.h11 import H11Protocol
 
+from aci_emulator.errors import ArmError
+
 # A line feed after a byte other than a carriage return, or a line that starts with space or
 # tab. (A line feed first in the data is not judged: the byte before it was in the last read.)
 _MALFORMED = re.compile(rb"(?<=[^\r])\n|\n[ \t]")
@@ -107,7 +109,7 @@ class StrictH11Protocol(H11Protocol):
                     "a line that does not end in CRLF."
                 ),
             )
-        body = json.dumps({"error": {"code": code, "message": message}}).encode()
+        body = json.dumps(ArmError(status_code, code, message).envelope()).encode()
         headers = [
             (b"content-type", b"application/json; charset=utf-8"),
             (b"content-length", str(len(body)).encode()),

@@ -20,7 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from aci_emulator.errors import bad_request
+from aci_emulator.errors import bad_request, invalid_port
 
 MAX_CONTAINERS = 60
 MAX_VOLUMES = 20
@@ -82,11 +82,9 @@ def check_probe_ports(group: str, container: str, props: dict[str, Any]) -> None
     for probe in ("livenessProbe", "readinessProbe"):
         port = ((props.get(probe) or {}).get("httpGet") or {}).get("port")
         if port is not None and not 1 <= port <= 65535:
-            raise bad_request(
-                "InvalidPort",
-                f"The port '{_shown(port)}' of the {probe} of container '{container}' in "
-                f"container group '{group}' is invalid. A port must be an integer between 1 and "
-                "65535.",
+            raise invalid_port(
+                _shown(port),
+                f"of the {probe} of container '{container}' in container group '{group}'",
             )
 
 

@@ -32,7 +32,7 @@ from aci_emulator.backend.validation import (
     required,
     tags_of,
 )
-from aci_emulator.errors import bad_request, invalid_content
+from aci_emulator.errors import bad_request, invalid_content, invalid_port
 
 # Group names are read case-insensitively, as ARM reads names: Azure took 'myIMG',
 # 'ForTesting' and 'MyContainerGroup' (MicrosoftDocs/azure-docs#37604, CompositionalIT/farmer#210,
@@ -318,11 +318,7 @@ def _unique_container_names(group: str, containers: list[Container]) -> None:
 def _port(group: str, port: dict[str, Any], path: str) -> Port:
     number_ = required(port, "port", path)
     if isinstance(number_, bool) or not isinstance(number_, int) or not 1 <= number_ <= 65535:
-        raise bad_request(
-            "InvalidPort",
-            f"The port '{number_}' in container group '{group}' is invalid. A port must be an "
-            "integer between 1 and 65535.",
-        )
+        raise invalid_port(str(number_), f"in container group '{group}'")
     if port.get("protocol") is None:
         return Port(number_)
     return Port(number_, enum(port, "protocol", path, PROTOCOLS, "TCP"))  # type: ignore[arg-type]
