@@ -27,6 +27,7 @@ import requests
 import yaml
 
 from aci_emulator import Emulator, EmulatorConfig
+from aci_emulator.testing import raw_token
 
 RECORDINGS = Path(__file__).parent / "recordings"
 AZURE = "https://management.azure.com"
@@ -246,17 +247,7 @@ class Replayer:
         self.session = requests.Session()
         self.session.trust_env = False  # the emulator's CA, whatever REQUESTS_CA_BUNDLE says
         self.session.verify = info.ca_bundle
-        token = self.session.post(
-            f"{info.authority_host}/{info.tenant_id}/oauth2/v2.0/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": info.client_id,
-                "client_secret": info.client_secret,
-                "scope": "https://management.azure.com/.default",
-            },
-            timeout=30,
-        ).json()["access_token"]
-        self.session.headers["Authorization"] = f"Bearer {token}"
+        self.session.headers["Authorization"] = f"Bearer {raw_token(info)}"
         self._prepare()
         return self
 

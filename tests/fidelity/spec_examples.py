@@ -25,6 +25,7 @@ import requests
 from fidelity_replay import key_paths
 
 from aci_emulator import Emulator, EmulatorConfig
+from aci_emulator.testing import raw_token
 
 EXAMPLES = Path(__file__).parent / "spec_examples"
 # Read-only properties of an example's answer that a client does not send (and, at the top, the
@@ -117,17 +118,7 @@ class ExampleReplayer:
         self.session = requests.Session()
         self.session.trust_env = False
         self.session.verify = info.ca_bundle
-        token = self.session.post(
-            f"{info.authority_host}/{info.tenant_id}/oauth2/v2.0/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": info.client_id,
-                "client_secret": info.client_secret,
-                "scope": "https://management.azure.com/.default",
-            },
-            timeout=30,
-        ).json()["access_token"]
-        self.session.headers["Authorization"] = f"Bearer {token}"
+        self.session.headers["Authorization"] = f"Bearer {raw_token(info)}"
         return self
 
     def __exit__(self, *exc: object) -> None:

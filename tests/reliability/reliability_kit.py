@@ -3,13 +3,15 @@ secret patterns, and the collector that turns what the tests observe into docs/r
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import os
 import re
 import statistics
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -560,3 +562,33 @@ class ReliabilityReport:
 
 
 REPORT = ReliabilityReport()
+
+
+class LogRecorder(logging.Handler):
+    """Everything the emulator logs, tracebacks included, to look for secrets in."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@contextlib.contextmanager
+def recording_emulator_log() -> Iterator[LogRecorder]:
+    """The emulator's loggers at DEBUG into a LogRecorder for the block, then as they were."""
+    logger = logging.getLogger("aci_emulator")
+    recorder = LogRecorder()
+    recorder.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    previous = logger.level
+    logger.addHandler(recorder)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield recorder
+    finally:
+        logger.removeHandler(recorder)
+        logger.setLevel(previous)

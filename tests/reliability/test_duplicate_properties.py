@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import json
-import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +20,7 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reliability_kit import IMAGE, REPORT, raw_token
+from reliability_kit import IMAGE, REPORT, LogRecorder, raw_token, recording_emulator_log
 
 from aci_emulator import Emulator, EmulatorConfig
 
@@ -31,17 +30,8 @@ RG = "dup-rg"
 MARK = "S3CRETMARK"
 
 
-class Recorder(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-
 class Arm:
-    def __init__(self, emu: Emulator, log: Recorder) -> None:
+    def __init__(self, emu: Emulator, log: LogRecorder) -> None:
         self.emu, self.log = emu, log
         self.session = requests.Session()
         self.session.trust_env = False
@@ -67,27 +57,17 @@ class Arm:
 
 @pytest.fixture(scope="module")
 def arm() -> Iterator[Arm]:
-    logger = logging.getLogger("aci_emulator")
-    recorder = Recorder()
-    recorder.setFormatter(logging.Formatter("%(name)s %(message)s"))
-    previous = logger.level
-    logger.addHandler(recorder)
-    logger.setLevel(logging.DEBUG)
-    try:
-        with Emulator(EmulatorConfig(quota_cores=100_000)) as emu:
-            arm = Arm(emu, recorder)
-            created = arm.call(
-                "PUT",
-                f"{arm.sub}/resourcegroups/{RG}",
-                "2025-04-01",
-                json.dumps({"location": "eastus"}),
-            )
-            assert created.status_code == 201, created.text
-            yield arm
-            arm.session.close()
-    finally:
-        logger.removeHandler(recorder)
-        logger.setLevel(previous)
+    with recording_emulator_log() as recorder, Emulator(EmulatorConfig(quota_cores=100_000)) as emu:
+        arm = Arm(emu, recorder)
+        created = arm.call(
+            "PUT",
+            f"{arm.sub}/resourcegroups/{RG}",
+            "2025-04-01",
+            json.dumps({"location": "eastus"}),
+        )
+        assert created.status_code == 201, created.text
+        yield arm
+        arm.session.close()
 
 
 def full_body(secret: str) -> dict[str, Any]:

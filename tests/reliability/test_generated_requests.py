@@ -23,7 +23,6 @@ Examples are derandomized and no database is kept, so every run tries the same i
 from __future__ import annotations
 
 import json
-import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -48,7 +47,7 @@ from generated_requests import (
 )
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from reliability_kit import REPORT, admin_clients, raw_token
+from reliability_kit import REPORT, LogRecorder, admin_clients, raw_token, recording_emulator_log
 
 from aci_emulator import Emulator, EmulatorConfig
 
@@ -121,20 +120,6 @@ def report_rows() -> None:
         REPORT.hostile_client(what[kind][0], what[kind][1], observed + "; no 5xx other than 501")
 
 
-class LogRecorder(logging.Handler):
-    """Everything the emulator logs, tracebacks included, to look for secrets in."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-    def text(self) -> str:
-        return "\n".join(self.lines)
-
-
 @dataclass
 class Arm:
     """Raw HTTPS to one emulator, with a real token of it (bodies the SDK would never send)."""
@@ -196,34 +181,24 @@ def ensure_sentinel(arm: Arm) -> None:
 
 @pytest.fixture(scope="module")
 def arm() -> Iterator[Arm]:
-    logger = logging.getLogger("aci_emulator")
-    recorder = LogRecorder()
-    recorder.setFormatter(logging.Formatter("%(name)s %(message)s"))
-    previous = logger.level
-    logger.addHandler(recorder)
-    logger.setLevel(logging.DEBUG)
-    try:
-        with Emulator(EmulatorConfig(quota_cores=100_000)) as emu:
-            session = requests.Session()
-            session.trust_env = False  # the emulator's CA, not REQUESTS_CA_BUNDLE's
-            session.verify = emu.info.ca_bundle
-            session.headers["Authorization"] = f"Bearer {raw_token(emu.info)}"
-            session.headers["Content-Type"] = "application/json"
-            arm = Arm(emu, session, recorder, admin_clients(emu.info)[1])
-            created = arm.call(
-                "PUT",
-                f"{arm.sub}/resourcegroups/{RG}",
-                f"api-version={RG_API}",
-                {"location": "eastus"},
-            )
-            assert created.status_code == 201, created.text
-            ensure_sentinel(arm)
-            yield arm
-            report_rows()
-            session.close()
-    finally:
-        logger.removeHandler(recorder)
-        logger.setLevel(previous)
+    with recording_emulator_log() as recorder, Emulator(EmulatorConfig(quota_cores=100_000)) as emu:
+        session = requests.Session()
+        session.trust_env = False  # the emulator's CA, not REQUESTS_CA_BUNDLE's
+        session.verify = emu.info.ca_bundle
+        session.headers["Authorization"] = f"Bearer {raw_token(emu.info)}"
+        session.headers["Content-Type"] = "application/json"
+        arm = Arm(emu, session, recorder, admin_clients(emu.info)[1])
+        created = arm.call(
+            "PUT",
+            f"{arm.sub}/resourcegroups/{RG}",
+            f"api-version={RG_API}",
+            {"location": "eastus"},
+        )
+        assert created.status_code == 201, created.text
+        ensure_sentinel(arm)
+        yield arm
+        report_rows()
+        session.close()
 
 
 # -- judging one answer --------------------------------------------------------------------
