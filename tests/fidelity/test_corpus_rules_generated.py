@@ -14,12 +14,12 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from azure.identity import ClientSecretCredential
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aci_emulator import Emulator, EmulatorConfig
 from aci_emulator.backend.rules_arm import RESOURCES_VERSIONS
+from aci_emulator.testing import raw_token
 from aci_emulator.web.app import ACI_VERSIONS
 
 SETTINGS = settings(
@@ -35,15 +35,7 @@ class Wire:
     def __init__(self, emulator: Emulator) -> None:
         info = emulator.info
         self.info = info
-        credential = ClientSecretCredential(
-            info.tenant_id,
-            info.client_id,
-            info.client_secret,
-            authority=info.authority_host,
-            disable_instance_discovery=True,
-            connection_verify=info.ca_bundle,
-        )
-        self.token = credential.get_token("https://management.azure.com/.default").token
+        self.token = raw_token(info)
         self.session = requests.Session()
 
     def call(self, method: str, path: str, api_version: str, body: dict | None = None):

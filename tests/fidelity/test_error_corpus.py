@@ -24,13 +24,12 @@ from typing import Any
 import pytest
 import requests
 import yaml
-from azure.identity import ClientSecretCredential
 
 from aci_emulator import Emulator, EmulatorConfig
+from aci_emulator.testing import raw_token
 
 CORPUS = Path(__file__).parent / "errors"
 SPLIT = CORPUS / "split.yaml"
-ARM_SCOPE = "https://management.azure.com/.default"
 RG_API = "2025-04-01"
 ACI_API = "2023-05-01"
 GROUP_PATH = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerInstance/containerGroups/{name}"
@@ -173,15 +172,7 @@ class Replayer:
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
         info = emulator.info
-        credential = ClientSecretCredential(
-            info.tenant_id,
-            info.client_id,
-            info.client_secret,
-            authority=info.authority_host,
-            disable_instance_discovery=True,
-            connection_verify=info.ca_bundle,
-        )
-        self.token = credential.get_token(ARM_SCOPE).token
+        self.token = raw_token(info)
         self.config = emulator.config
         self.session = requests.Session()
 

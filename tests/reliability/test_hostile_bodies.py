@@ -27,12 +27,12 @@ from typing import Any
 
 import pytest
 import requests
-from azure.identity import ClientSecretCredential
 from reliability_kit import IMAGE, REPORT
 
 from aci_emulator import Emulator, EmulatorConfig
 from aci_emulator.backend import operations as operation_store
 from aci_emulator.backend.aci import lifecycle
+from aci_emulator.testing import raw_token
 
 ACI_API = "2023-05-01"
 RG_API = "2025-04-01"
@@ -109,15 +109,7 @@ class Wire:
 
 def wire_for(emu: Emulator) -> Wire:
     info = emu.info
-    credential = ClientSecretCredential(
-        info.tenant_id,
-        info.client_id,
-        info.client_secret,
-        authority=info.authority_host,
-        disable_instance_discovery=True,
-        connection_verify=info.ca_bundle,
-    )
-    return Wire(emu, credential.get_token("https://management.azure.com/.default").token)
+    return Wire(emu, raw_token(info))
 
 
 @pytest.fixture(scope="module")
