@@ -21,7 +21,13 @@ def __getattr__(name: str) -> Any:
     # Imported on first use: the pytest plugin, loaded by every pytest run of a project that
     # installs this package, must not pull in the server (werkzeug, cryptography) for nothing.
     if name in ("Emulator", "EmulatorInfo"):
+        if name == "Emulator":
+            from aci_emulator.identity import prepare_signing_key
+
+            prepare_signing_key()  # its key is made while the server's modules load
         from aci_emulator import server
 
-        return getattr(server, name)
+        value = getattr(server, name)
+        globals()[name] = value  # later uses find it without coming back here
+        return value
     raise AttributeError(f"module 'aci_emulator' has no attribute '{name}'")

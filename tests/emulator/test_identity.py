@@ -218,6 +218,20 @@ def test_token_of_another_emulator_instance_is_refused(make_emulator, raw, info)
     assert err.value.error.code == "InvalidAuthenticationToken"
 
 
+def test_a_key_prepared_ahead_serves_one_instance_only():
+    """The key `from aci_emulator import Emulator` starts making goes to the next emulator
+    alone: the one after makes its own, so tokens never cross instances."""
+    from aci_emulator import identity
+
+    identity.prepare_signing_key()
+    identity.prepare_signing_key()  # a second call while one waits makes no second key
+    first = identity.Identity(tenant_id="t", issuer_base="https://127.0.0.1:1")
+    second = identity.Identity(tenant_id="t", issuer_base="https://127.0.0.1:1")
+    numbers = [i._key.private_numbers().p for i in (first, second)]
+    assert numbers[0] != numbers[1]
+    assert identity._prepared is None
+
+
 def test_expired_token_is_expired_authentication_token(make_emulator):
     short = make_emulator(token_lifetime_seconds=0)  # every token is expired when it is issued
     token = short.token()
