@@ -178,7 +178,7 @@ def test_waits_against_the_emulator_show_its_time_and_the_real_time_beside_it(pa
     lines = [line for line in all_output(path).splitlines() if WAIT.match(line)]
     assert lines
     for line in lines:  # both clocks, always, even for a delete that takes no time on either
-        assert re.search(r" s emulated \(\d+\.\d s real\) — live, ", line), line
+        assert re.search(r" s emulated \(\d+\.\d\d s real\) — live, ", line), line
 
 
 def test_the_create_lasts_as_long_as_its_events_say_and_follows_its_tag():

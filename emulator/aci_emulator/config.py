@@ -160,15 +160,15 @@ class EmulatorConfig:
 
         A create stays Pending (Pulling, Pulled, Started) before it runs, a run-once task runs
         then terminates, a resource group delete answers 202 before it is gone. A create takes
-        0.075 s here and shows as about 10 s, the time a small image takes live (Azure CLI
+        0.039 s here and shows as about 10 s, the time a small image takes live (Azure CLI
         recording test_container_create.yaml: PUT at 11:42:57, Pulling 11:43:03, Pulled 11:43:05,
         Started 11:43:06). No Retry-After, as live: the client's polling interval decides.
         """
         values: dict[str, object] = {
-            "provisioning_seconds": 0.075,
-            "task_seconds": 0.2,
-            "resource_group_delete_seconds": 0.05,
-            "time_scale": 128.0,
+            "provisioning_seconds": 0.039,
+            "task_seconds": 0.1,
+            "resource_group_delete_seconds": 0.025,
+            "time_scale": 256.0,
             "retry_after": None,
         }
         values.update(overrides)

@@ -55,9 +55,10 @@ class Stopwatch:
         return time.monotonic() - self._real
 
     def text(self) -> str:
-        """'9.6 s' live; '9.6 s emulated (0.2 s real)' on an emulated clock, always both."""
+        """'9.6 s' live; '9.6 s emulated (0.04 s real)' on an emulated clock, always both
+        (the real time to the hundredth: an emulated wait often takes less than 0.1 s)."""
         real = self.real()
         if self.emulated is None or self._shown is None:
             return f"{real:.1f} s"
         shown = (self.emulated() - self._shown).total_seconds()
-        return f"{shown:.1f} s emulated ({real:.1f} s real)"
+        return f"{shown:.1f} s emulated ({real:.2f} s real)"
