@@ -12,7 +12,7 @@ from .machinery.wire import WIRE_TAP
 
 # ACI sends no Retry-After, so the SDK would sleep its default 30 s between polls.
 LIVE_POLLING_INTERVAL = 2.0
-EMULATOR_POLLING_INTERVAL = 0.025
+EMULATOR_POLLING_INTERVAL = 0.01
 
 # Sovereign clouds issue tokens for their own ARM audience; everything else (the public
 # cloud, the emulator) uses the clients' default, https://management.azure.com/.default.
