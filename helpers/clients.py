@@ -12,7 +12,15 @@ from .machinery.wire import WIRE_TAP
 
 # ACI sends no Retry-After, so the SDK would sleep its default 30 s between polls.
 LIVE_POLLING_INTERVAL = 2.0
-EMULATOR_POLLING_INTERVAL = 0.01
+# An in-process emulator is polled every 2 s of its clock, as live (so a wait's polls and its
+# duration agree), and at least every 0.05 s of real time.
+EMULATOR_POLLING_CAP = 0.05
+
+
+def emulator_polling_interval(time_scale: float) -> float:
+    """Real seconds between polls of an emulator whose clock runs ``time_scale`` times real."""
+    return min(LIVE_POLLING_INTERVAL / max(time_scale, 1.0), EMULATOR_POLLING_CAP)
+
 
 # Sovereign clouds issue tokens for their own ARM audience; everything else (the public
 # cloud, the emulator) uses the clients' default, https://management.azure.com/.default.

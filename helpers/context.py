@@ -17,7 +17,7 @@ from azure.mgmt.containerinstance import ContainerInstanceManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 from dotenv import dotenv_values
 
-from .clients import EMULATOR_POLLING_INTERVAL, LIVE_POLLING_INTERVAL, arm_scope, make_clients
+from .clients import LIVE_POLLING_INTERVAL, arm_scope, emulator_polling_interval, make_clients
 from .credentials import live_credential, service_principal_credential
 from .machinery import clock, context_view
 from .machinery.errors import REACH_SIGN_IN, explain
@@ -60,7 +60,9 @@ class AzureContext:
         self.arm_endpoint = arm_endpoint
         self.emulated = emulator is not None
         self.polling_interval = (
-            EMULATOR_POLLING_INTERVAL if self.emulated else LIVE_POLLING_INTERVAL
+            emulator_polling_interval(emulator.config.time_scale)
+            if self.emulated
+            else LIVE_POLLING_INTERVAL
         )
         # The run's one clock: the in-process emulator's (it shows a live run's times), else UTC.
         self.now = (lambda: emulator.clock.now()) if self.emulated else clock.utc_now

@@ -132,3 +132,24 @@ def test_list_usage_answers_a_pay_as_you_go_subscription_s_limits_and_counts_wha
         assert usage() == {"ContainerGroups": (1, 100), "StandardCores": (2, 100)}
         ctx.aci.container_groups.begin_delete(ctx.resource_group, "web").result()
         assert usage() == {"ContainerGroups": (0, 100), "StandardCores": (0, 100)}
+
+
+def test_an_emulated_wait_polls_every_two_seconds_of_its_clock_as_live():
+    """Live, the tutorial's clients poll every 2 s; offline they poll every 2 s of the emulated
+    clock, so the polls a trace shows fit in the duration the wait prints."""
+    from helpers.machinery.wire import recording
+
+    ctx = connect(environ={})
+    with ctx:
+        assert ctx.aci._config.polling_interval == ctx.polling_interval
+        ensure_resource_group(ctx)
+        out = io.StringIO()
+        with recording() as wire:
+            poller = ctx.aci.container_groups.begin_create_or_update(
+                ctx.resource_group, "web", group(ctx, "mcr.microsoft.com/azuredocs/aci-helloworld")
+            )
+            wait_for(poller, "create container group 'web'", stream=out)
+        created, _ = duration(out.getvalue())
+    polls = [x for x in wire.exchanges if x.method == "GET"]
+    assert polls, out.getvalue()
+    assert len(polls) * 2.0 <= created.total_seconds() + 2.0 + ROUNDING.total_seconds()
