@@ -186,18 +186,32 @@ class ContainerInstances:
         return answers
 
     def _check_images(self, group: str, spec: ContainerGroupSpec, pullable: dict) -> None:
-        servers = set(spec.registry_servers)
+        """Every image that cannot be pulled; two or more are one MultipleErrorsOccurred, each
+        error joined as 'status':'code':'message' (AvtsVivek/Az204WthTerraform, 2022)."""
+        unauthenticated = images.servers_without_password(
+            spec.as_sent.get("imageRegistryCredentials")
+        )
+        servers = set(spec.registry_servers) - unauthenticated
+        failed: list[str] = []
         for container in spec.containers + spec.init_containers:
             image = container.image
             accessible = pullable.get(image)
-            if accessible is None:
-                accessible = images.is_accessible(image, self.config.inaccessible_images, servers)
-            if not accessible:
-                raise bad_request(
-                    "InaccessibleImage",
-                    f"The image '{image}' in container group '{group}' is not accessible. Please "
-                    "check the image and registry credential.",
+            if accessible is None or images.registry_of(image) in unauthenticated:
+                accessible = images.registry_of(image) not in unauthenticated and (
+                    images.is_accessible(image, self.config.inaccessible_images, servers)
                 )
+            if not accessible and image not in failed:
+                failed.append(image)
+        messages = [
+            f"The image '{image}' in container group '{group}' is not accessible. Please check "
+            "the image and registry credential."
+            for image in failed
+        ]
+        if len(messages) == 1:
+            raise bad_request("InaccessibleImage", messages[0])
+        if messages:
+            joined = ";".join(f"'BadRequest':'InaccessibleImage':'{m}'" for m in messages)
+            raise bad_request("MultipleErrorsOccurred", f"Multiple error occurred: {joined}.")
 
     def update_container_group_tags(
         self, sub: Subscription, rg_name: str, name: str, tags: dict[str, str] | None
