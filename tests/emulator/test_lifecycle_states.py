@@ -91,3 +91,24 @@ def test_each_operation_answers_as_its_state_says(aci, rg, cg_name, operations):
         shown = aci.container_groups.get(rg, cg_name).instance_view.state
         assert shown == {"running": "Running", "stopped": "Stopped"}[state]
         aci.container_groups.begin_delete(rg, cg_name).result()
+
+
+def test_a_pending_group_has_no_logs_yet_and_can_be_deleted(make_emulator):
+    """While the containers are being placed: logs are 404 ContainerLogNotAvailable
+    (virtual-kubelet/virtual-kubelet#237), the group reads Pending, and a delete is accepted."""
+    slow = make_emulator(provisioning_seconds=60.0)
+    rg = slow.create_rg()
+    slow.aci.container_groups.begin_create_or_update(rg, "slow", group())
+
+    with pytest.raises(HttpResponseError) as early:
+        slow.aci.containers.list_logs(rg, "slow", "app")
+    assert early.value.status_code == 404
+    assert early.value.error.code == "ContainerLogNotAvailable"
+    assert early.value.error.message == (
+        "Log of container 'app' in container group 'slow' is not available yet. Please check "
+        "container 'InstanceView' for more information or retry later."
+    )
+    assert slow.aci.container_groups.get(rg, "slow").instance_view.state == "Pending"
+    slow.aci.container_groups.begin_delete(rg, "slow").result()
+    with pytest.raises(ResourceNotFoundError):
+        slow.aci.container_groups.get(rg, "slow")
