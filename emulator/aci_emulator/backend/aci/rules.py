@@ -283,25 +283,14 @@ def check_networking(name: str, props: dict[str, Any], api_version: str | None) 
 # -- volumes --------------------------------------------------------------------------------------
 def check_volumes(props: dict[str, Any]) -> None:
     """Volume names unique in the group (virtual-kubelet/azure-aci#303: names compared as sent,
-    our reading, since volume names are lowercase anyway); an Azure File volume without its
-    storage account key; a mount path with a colon (Azure/azure-cli#26591: Git Bash's
-    rewritten path)."""
+    our reading, since volume names are lowercase anyway); a mount path with a colon
+    (Azure/azure-cli#26591: Git Bash's rewritten path)."""
     seen: set[str] = set()
     for volume in props.get("volumes") or []:
         vname = volume.get("name")
         if vname in seen:
             raise bad_request("DuplicateVolumes", f"Duplicate volumes '{vname}' are found.")
         seen.add(vname)
-        azure_file = member(volume, "azureFile")
-        if isinstance(azure_file, dict) and not member(azure_file, "storageAccountKey"):
-            # Azure never returns the key, so a GET, modify, PUT round trip leaves it out
-            # (hashicorp/terraform-provider-azurerm#26631, Azure/azure-rest-api-specs#29821:
-            # the code; the text is our reading, and so is refusing a create without one).
-            raise bad_request(
-                "InvalidStorageAccountKey",
-                f"The storage account key of the Azure File volume '{vname}' is missing or "
-                "empty. Azure never returns it: send it again on every create and update.",
-            )
     for container in _containers(props):
         for mount in container["properties"].get("volumeMounts") or []:
             if ":" in str(mount.get("mountPath") or ""):

@@ -130,6 +130,7 @@ class ContainerInstances:
             store = self._store_of(sub)
             existing = store.get(rg.name, name)
             if existing is not None:
+                updates.check_secrets_sent_again(spec)
                 updates.check_update(existing, spec, region)
             self._check_images(name, spec, pullable)
             quota.require_cores(store, self.config.quota_cores, region, spec.cores, existing)

@@ -3,7 +3,23 @@
 from __future__ import annotations
 
 from aci_emulator.backend.aci.models import ContainerGroup, ContainerGroupSpec
+from aci_emulator.backend.aci.rules import member
 from aci_emulator.errors import bad_request
+
+
+def check_secrets_sent_again(spec: ContainerGroupSpec) -> None:
+    """An update must send the secrets again, since Azure never returns them: an Azure File
+    volume without its key is refused (hashicorp/terraform-provider-azurerm#26631, a tags-only
+    re-PUT; Azure/azure-rest-api-specs#29821: the code; the text is our reading). A create
+    without one is accepted (no refusal found: our reading)."""
+    for volume in spec.as_sent.get("volumes") or []:
+        azure_file = member(volume, "azureFile") if isinstance(volume, dict) else None
+        if isinstance(azure_file, dict) and not member(azure_file, "storageAccountKey"):
+            raise bad_request(
+                "InvalidStorageAccountKey",
+                f"The storage account key of the Azure File volume '{volume.get('name')}' is "
+                "missing or empty. Azure never returns it: send it again on every update.",
+            )
 
 
 def check_update(existing: ContainerGroup, spec: ContainerGroupSpec, location: str) -> None:
