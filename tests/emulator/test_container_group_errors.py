@@ -634,8 +634,20 @@ def test_unimplemented_route_is_501_naming_it(aci, raw, rg):
     assert "Microsoft.Storage/storageAccounts" in response.json()["error"]["message"]
 
 
-def test_wrong_method_is_405(raw, rg):
+def test_wrong_method_on_arms_own_path_has_no_route(raw, rg):
+    """ARM's route table is per method: a method a resource group path does not take is ARM's
+    404 with no code (as `PUT .../resourcegroups/` answered `(None) No HTTP resource ...`)."""
     response = raw.request("POST", raw.rg_path(rg), api_version="2025-04-01")
+
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert "code" not in error
+    assert error["message"].startswith("No HTTP resource was found that matches the request URI")
+    assert f"/resourcegroups/{rg}?api-version=2025-04-01'." in error["message"].lower()
+
+
+def test_wrong_method_on_a_provider_path_is_405(raw, rg, cg_name):
+    response = raw.request("POST", raw.cg_path(rg, cg_name), api_version="2023-05-01")
 
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "MethodNotAllowed"

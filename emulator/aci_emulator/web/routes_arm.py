@@ -10,6 +10,7 @@ import re
 
 from werkzeug import Response
 
+from aci_emulator.backend import arm_paths, rules_arm
 from aci_emulator.backend.resources.service import ACI
 from aci_emulator.backend.resources.validation import (
     check_resource_group_name,
@@ -57,6 +58,26 @@ def register(router: Router) -> None:
     )
     add("GET", f"{RG}/resources", list_resources_in_group, api_versions="resources")
     add("GET", "/subscriptions/{sub}/resources", list_resources, api_versions="resources")
+    # Any other ARM path: ARM's own routing answers it (backend/arm_paths.py).
+    for template in ("/subscriptions/{rest*}", "/providers/{rest*}"):
+        add("*", template, unserved, authenticated=False, fallback=True)
+
+
+def unserved(ctx, rest: str, method_mismatch: bool = False) -> Response:
+    """A path no route serves, after ARM's front door in its order: the api-version (before
+    any token), the token, the subscription's form and its existence."""
+    request = ctx.request
+    version = ",".join(request.args.getlist("api-version"))
+    if not version:
+        raise rules_arm.missing_api_version()
+    ctx.token = ctx.identity.verify(request.headers.get("Authorization"))
+    path = re.sub(r"/{2,}", "/", request.path)
+    rules_arm.check_subscription_segment(path)
+    found = rules_arm.SUBSCRIPTION_SEGMENT.match(path)
+    if found:
+        ctx.sub = ctx.cloud.subscription(found.group(1), ctx.token.tenant_id)
+    uri = ctx.base_url + request.full_path.rstrip("?")
+    raise arm_paths.refusal(request.method, path, version, uri, method_mismatch)
 
 
 def metadata(ctx) -> Response:

@@ -12,6 +12,7 @@ from werkzeug import Response
 Handler = Callable[..., Response]
 
 SEGMENT = r"(?P<{}>[^/]+)"
+REST = r"(?P<{}>.*)"  # {name*}: the rest of the path, slashes included
 
 
 @dataclass
@@ -27,6 +28,9 @@ class Route:
 class Router:
     def __init__(self) -> None:
         self.routes: list[Route] = []
+        # Tried after every route, for any method: how ARM answers a path the emulator does not
+        # serve. The handler is told whether the path matched a route for another method.
+        self.fallbacks: list[Route] = []
 
     def add(
         self,
@@ -37,10 +41,16 @@ class Router:
         authenticated: bool = True,
         api_versions: str | None = None,
         action: str = "",
+        fallback: bool = False,
     ) -> None:
-        """`template` uses {name} for a path segment, e.g. /subscriptions/{sub}/resourcegroups/{rg}."""
-        regex = re.sub(r"\{(\w+)\}", lambda m: SEGMENT.format(m.group(1)), template)
-        self.routes.append(
+        """`template` uses {name} for a path segment, e.g. /subscriptions/{sub}/resourcegroups/{rg},
+        and {name*} for the rest of the path."""
+        regex = re.sub(
+            r"\{(\w+)(\*?)\}",
+            lambda m: (REST if m.group(2) else SEGMENT).format(m.group(1)),
+            template,
+        )
+        (self.fallbacks if fallback else self.routes).append(
             Route(
                 tuple(methods.split()),
                 re.compile(f"^{regex}/?$", re.IGNORECASE),
@@ -60,4 +70,8 @@ class Router:
                 if method in route.methods:
                     return route, found.groupdict(), True
                 path_matched = True
+        for route in self.fallbacks:
+            found = route.pattern.match(path)
+            if found:
+                return route, {**found.groupdict(), "method_mismatch": path_matched}, True
         return None, {}, path_matched

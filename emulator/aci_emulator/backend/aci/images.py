@@ -101,6 +101,20 @@ def is_accessible(image: str, inaccessible: Sequence[str], credential_servers: s
     return registry in PUBLIC_REGISTRIES or registry in credential_servers
 
 
+def servers_without_password(credentials: object) -> set[str]:
+    """Servers whose registry credential names a user but no password: what a GET, modify, PUT
+    round trip sends, since Azure never returns a password. The pull cannot authenticate (our
+    reading: the registry refuses it, so the image is inaccessible)."""
+    servers: set[str] = set()
+    for credential in credentials if isinstance(credentials, list) else []:
+        if not isinstance(credential, dict):
+            continue
+        sent = {k.lower(): v for k, v in credential.items()}
+        if sent.get("username") and not sent.get("password") and not sent.get("identity"):
+            servers.add(str(sent.get("server", "")).lower())
+    return servers
+
+
 def repository(image: str) -> str:
     name = image.split("@")[0]
     name = re.sub(r":[\w][\w.-]*$", "", name)

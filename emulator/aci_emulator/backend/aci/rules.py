@@ -96,6 +96,12 @@ def _version_before(api_version: str | None, since: str) -> bool:
     return api_version is not None and api_version[:10] < since
 
 
+def member(obj: dict[str, Any], name: str) -> Any:
+    """A property in any casing: Azure reads member names case-insensitively."""
+    wanted = name.lower()
+    return next((v for k, v in obj.items() if k.lower() == wanted), None)
+
+
 def _lower(value: Any) -> str:
     return value.lower() if isinstance(value, str) else ""
 

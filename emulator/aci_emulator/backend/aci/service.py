@@ -12,7 +12,7 @@ import dataclasses
 import threading
 from datetime import datetime
 
-from aci_emulator.backend.aci import identities, images, lifecycle, quota
+from aci_emulator.backend.aci import identities, images, lifecycle, quota, updates
 from aci_emulator.backend.aci.dns import DnsLabels
 from aci_emulator.backend.aci.models import (
     Container,
@@ -130,7 +130,8 @@ class ContainerInstances:
             store = self._store_of(sub)
             existing = store.get(rg.name, name)
             if existing is not None:
-                _check_update(existing, spec, region)
+                updates.check_secrets_sent_again(spec)
+                updates.check_update(existing, spec, region)
             self._check_images(name, spec, pullable)
             quota.require_cores(store, self.config.quota_cores, region, spec.cores, existing)
             check_regional_limits(region, spec)  # after the quota, which counts first
@@ -186,18 +187,32 @@ class ContainerInstances:
         return answers
 
     def _check_images(self, group: str, spec: ContainerGroupSpec, pullable: dict) -> None:
-        servers = set(spec.registry_servers)
+        """Every image that cannot be pulled; two or more are one MultipleErrorsOccurred, each
+        error joined as 'status':'code':'message' (AvtsVivek/Az204WthTerraform, 2022)."""
+        unauthenticated = images.servers_without_password(
+            spec.as_sent.get("imageRegistryCredentials")
+        )
+        servers = set(spec.registry_servers) - unauthenticated
+        failed: list[str] = []
         for container in spec.containers + spec.init_containers:
             image = container.image
             accessible = pullable.get(image)
-            if accessible is None:
-                accessible = images.is_accessible(image, self.config.inaccessible_images, servers)
-            if not accessible:
-                raise bad_request(
-                    "InaccessibleImage",
-                    f"The image '{image}' in container group '{group}' is not accessible. Please "
-                    "check the image and registry credential.",
+            if accessible is None or images.registry_of(image) in unauthenticated:
+                accessible = images.registry_of(image) not in unauthenticated and (
+                    images.is_accessible(image, self.config.inaccessible_images, servers)
                 )
+            if not accessible and image not in failed:
+                failed.append(image)
+        messages = [
+            f"The image '{image}' in container group '{group}' is not accessible. Please check "
+            "the image and registry credential."
+            for image in failed
+        ]
+        if len(messages) == 1:
+            raise bad_request("InaccessibleImage", messages[0])
+        if messages:
+            joined = ";".join(f"'BadRequest':'InaccessibleImage':'{m}'" for m in messages)
+            raise bad_request("MultipleErrorsOccurred", f"Multiple error occurred: {joined}.")
 
     def update_container_group_tags(
         self, sub: Subscription, rg_name: str, name: str, tags: dict[str, str] | None
@@ -333,34 +348,6 @@ class ContainerInstances:
     def usage(self, sub: Subscription, location: str) -> dict[str, float]:
         with self.lock:
             return quota.usage(self._store_of(sub), location)
-
-
-def _check_update(existing: ContainerGroup, spec: ContainerGroupSpec, location: str) -> None:
-    """What a redeploy may change only by deleting and creating the group again."""
-    old = existing.spec
-
-    def sizes(s: ContainerGroupSpec) -> dict[str, object]:
-        return {c.name: c.requests for c in s.containers}
-
-    def ip_type(s: ContainerGroupSpec) -> str | None:
-        return s.ip_address.type if s.ip_address else None
-
-    immutable = ("os_type", "restart_policy", "sku")
-    changed = any(getattr(old, k) != getattr(spec, k) for k in immutable)
-    # The network profile, as Azure's message lists it, and diagnostics (adding Log Analytics
-    # to a running group: MicrosoftDocs/azure-docs#65195).
-    for sent in ("networkProfile", "diagnostics"):
-        changed = changed or old.as_sent.get(sent) != spec.as_sent.get(sent)
-    changed = changed or sizes(old) != sizes(spec) or existing.location != location
-    changed = changed or ip_type(old) != ip_type(spec)
-    if changed:
-        raise bad_request(
-            "InvalidContainerGroupUpdate",
-            f"The updates on container group '{existing.name}' are invalid. If you are going "
-            "to update the os type, restart policy, network profile, CPU, memory or GPU "
-            "resources for a container group, you must delete it first and then create a "
-            "new one.",
-        )
 
 
 def _copy(cg: ContainerGroup) -> ContainerGroup:
