@@ -46,6 +46,9 @@ OUT_OF_SCOPE = {
     "Microsoft.Network/virtualNetworks": (
         "virtual networks and subnets are Microsoft.Network's; the emulator has no network"
     ),
+    "Microsoft.Network/locations": (
+        "the status of a virtual network's or subnet's creation is Microsoft.Network's; not served"
+    ),
     "Microsoft.ContainerInstance/containerGroupProfiles": (
         "container group profiles are not served (a later API's resource type)"
     ),
