@@ -72,6 +72,16 @@ def request_too_large(max_bytes: int) -> ArmError:
     )
 
 
+def request_headers_too_large(*, max_count: int = 0, max_bytes: int = 0) -> ArmError:
+    """Too many headers (`max_count`) or too long (`max_bytes`): 431 (our reading of the code,
+    ARM's front end answers this itself in a format we could not find)."""
+    if max_count:
+        message = f"The request has more than {max_count} headers."
+    else:
+        message = f"The request's headers are longer than {max_bytes} bytes."
+    return ArmError(431, "RequestHeaderFieldsTooLarge", message)
+
+
 def invalid_port(port: str, where: str) -> ArmError:
     """A port outside 1-65535 (our reading: no real answer found); `where` names its place."""
     return bad_request(

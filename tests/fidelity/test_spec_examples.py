@@ -12,6 +12,8 @@ from spec_examples import ExampleResult, by_api_version, examples, operation, re
 NOT_IMPLEMENTED = {
     f"{version}/ContainerAttach": "attach answers 501: there is no terminal in the emulator"
     for version in ("2021-09-01", "2023-05-01")
+} | {
+    "2024-10-01-preview/ContainerExec": "exec answers 501: there is no container to run it in",
 }
 # Examples Azure itself refuses (the examples are hand-written): the real error output wins.
 REFUSED_BY_AZURE = {

@@ -35,7 +35,7 @@ from typing import Any, Protocol
 from a2wsgi.wsgi import build_environ
 
 from aci_emulator.config import Limits
-from aci_emulator.errors import ArmError, request_too_large
+from aci_emulator.errors import ArmError, request_headers_too_large, request_too_large
 from aci_emulator.web.forms import URLENCODED, FormError, check_form
 
 log = logging.getLogger("aci_emulator.server")
@@ -175,19 +175,9 @@ class Door:
                 close=True,
             )
         if len(headers) > limits.max_header_count:
-            return Refusal(
-                431,
-                "RequestHeaderFieldsTooLarge",
-                f"The request has more than {limits.max_header_count} headers.",
-                close=True,
-            )
+            return refusal(request_headers_too_large(max_count=limits.max_header_count))
         if sum(len(name) + len(value) + 4 for name, value in headers) > limits.max_header_bytes:
-            return Refusal(
-                431,
-                "RequestHeaderFieldsTooLarge",
-                f"The request's headers are longer than {limits.max_header_bytes} bytes.",
-                close=True,
-            )
+            return refusal(request_headers_too_large(max_bytes=limits.max_header_bytes))
         declared = header(scope, b"content-length")
         if declared is not None and header(scope, b"transfer-encoding") is not None:
             # RFC 9112 section 6.1: such a request may be an attempt at request smuggling; a
@@ -376,6 +366,11 @@ def header(scope: dict, name: bytes) -> str | None:
 def client_key(scope: dict) -> tuple:
     host, port = scope.get("client") or ("", 0)
     return (host, int(port))
+
+
+def refusal(error: ArmError, *, close: bool = True) -> Refusal:
+    """The door's answer carrying an ARM error defined in errors.py."""
+    return Refusal(error.status, error.code, error.message, close=close)
 
 
 def too_large(limits: Limits, unread: bool) -> Refusal:

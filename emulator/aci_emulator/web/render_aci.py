@@ -83,7 +83,10 @@ def _container_group(cg: ContainerGroup, view: View) -> dict[str, Any]:
         confidential = dict(props.get("confidentialComputeProperties") or {})
         confidential["ccePolicy"] = spec.cce_policy
         props["confidentialComputeProperties"] = confidential
-    if spec.ip_address is not None:
+    # A private address is the subnet's to give: the answer to the PUT has no `ipAddress` at all
+    # until it is assigned (recorded: Azure CLI test_container_create_with_vnet, 2021-09-01).
+    private = spec.ip_address is not None and str(spec.ip_address.type).lower() == "private"
+    if spec.ip_address is not None and not (private and view == "create"):
         props["ipAddress"] = _ip_address(spec.ip_address, cg, with_ip=view != "create")
     hide_secrets(props)
     for credential in _every(props, "imageRegistryCredentials"):

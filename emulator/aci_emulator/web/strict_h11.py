@@ -34,7 +34,7 @@ import hypercorn.protocol
 from hypercorn.events import Closed, RawData
 from hypercorn.protocol.h11 import H11Protocol
 
-from aci_emulator.errors import ArmError
+from aci_emulator.errors import ArmError, request_headers_too_large
 
 # A line feed after a byte other than a carriage return, or a line that starts with space or
 # tab. (A line feed first in the data is not judged: the byte before it was in the last read.)
@@ -82,11 +82,8 @@ class StrictH11Protocol(H11Protocol):
             await super()._send_error_response(status_code)
             return
         if status_code == 431:  # the head outgrew h11's buffer (Limits.max_header_bytes)
-            code, message = (
-                "RequestHeaderFieldsTooLarge",
-                f"The request's headers are longer than {self.config.h11_max_incomplete_size} "
-                "bytes.",
-            )
+            error = request_headers_too_large(max_bytes=self.config.h11_max_incomplete_size)
+            code, message = error.code, error.message
         elif status_code == 501:  # h11's answer to a transfer coding other than chunked
             code, message = (
                 "NotImplemented",
