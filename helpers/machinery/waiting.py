@@ -32,17 +32,18 @@ FINAL_STATES = ("Succeeded", "Failed", "Canceled", "Terminated")
 # What each step takes live (first matching start of the `what` text). ACI pulls and starts a
 # small image in about 10 s (Azure CLI recording test_container_create.yaml: PUT 11:42:57,
 # Started 11:43:06); larger images take longer. Its DELETE answers 200 at once, with nothing to
-# poll (same recording). No recording times a restart or a redeploy (Microsoft's update page:
-# faster than a create): the emulator paces them as a create, and a resource group delete
-# shorter than live.
+# poll (same recording). No recording the project follows times a start, a restart or a
+# redeploy (Microsoft's update page: a redeploy is faster than a create): the emulator paces
+# them as a create, and a resource group delete shorter than live. A run-once task's wait
+# begins once it has started, so it lasts as long as the task runs.
 TYPICAL_LIVE = (
     ("create", "typically 10 s to a minute, longer for a large image"),
     ("update", "not recorded; faster than a create (cached layers); the emulator paces it as one"),
     ("restart", "not recorded; the emulator paces a restart as a create"),
-    ("start", "typically 10 s to a minute, as a create"),
+    ("start", "not recorded; a new deployment, which the emulator paces as a create"),
     ("delete resource group", "typically 1 to 2 minutes; the emulator paces it shorter"),
     ("delete", "one request: its 200 answer ends the operation"),
-    ("run", "typically as long as the task runs, plus the start"),
+    ("run", "as long as the task runs"),
 )
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

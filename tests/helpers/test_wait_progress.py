@@ -189,7 +189,7 @@ def test_a_failure_names_the_states_seen(arm_error):
         ("delete resource group 'rg'", "typically 1 to 2 minutes; the emulator paces it shorter"),
         ("delete container group 'a'", "one request: its 200 answer ends the operation"),
         ("restart container group 'a'", "not recorded; the emulator paces a restart as a create"),
-        ("start container group 'a'", "typically 10 s to a minute, as a create"),
+        ("start container group 'a'", "not recorded; a new deployment, which the emulator paces as a create"),
         ("list things", None),
     ],
 )
@@ -209,5 +209,5 @@ def test_a_task_wait_against_the_emulator_says_what_live_takes():
     out = io.StringIO()
     wait_until_terminated(ctx, "rg", "task", stream=out)
     assert out.getvalue().endswith(
-        " s — live, typically as long as the task runs, plus the start\n"
+        " s — live, as long as the task runs\n"
     )
