@@ -189,7 +189,10 @@ def test_a_failure_names_the_states_seen(arm_error):
         ("delete resource group 'rg'", "typically 1 to 2 minutes; the emulator paces it shorter"),
         ("delete container group 'a'", "one request: its 200 answer ends the operation"),
         ("restart container group 'a'", "not recorded; the emulator paces a restart as a create"),
-        ("start container group 'a'", "not recorded; a new deployment, which the emulator paces as a create"),
+        (
+            "start container group 'a'",
+            "not recorded; a new deployment, which the emulator paces as a create",
+        ),
         ("list things", None),
     ],
 )
@@ -208,6 +211,4 @@ def test_a_task_wait_against_the_emulator_says_what_live_takes():
     ctx.emulated = True
     out = io.StringIO()
     wait_until_terminated(ctx, "rg", "task", stream=out)
-    assert out.getvalue().endswith(
-        " s — live, as long as the task runs\n"
-    )
+    assert out.getvalue().endswith(" s — live, as long as the task runs\n")
