@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import bisect
 import json
 import math
 import re
@@ -54,21 +56,43 @@ def paged(
     items: list[Any],
     page_size: int,
     render: Callable[[list[Any]], list[Any]] | None = None,
+    *,
+    key: Callable[[Any], str],
 ) -> dict[str, Any]:
-    """One page of a list and, past it, a nextLink carrying the offset ($skipToken).
+    """One page of a list and, past it, a nextLink whose $skipToken names the last item sent.
 
-    `render` turns the page's items into wire JSON: only the page is rendered, not the list.
+    `items` are in `key` order; the next page starts after that key, so what is deleted or added
+    between pages moves nothing (a client that deletes what it lists sees every item). The token
+    also counts the items sent, which `$top` bounds across pages. `render` turns the page's
+    items into wire JSON: only the page is rendered, not the list.
     """
-    try:
-        start = max(0, int(ctx.request.args.get("$skipToken", "0")))
-    except ValueError:
-        start = 0
-    limit = min(len(items), top(ctx))
-    end = min(start + page_size, limit)
-    page = items[start:end]
+    after, sent = _read_skip_token(ctx.request.args.get("$skipToken"))
+    start = bisect.bisect_right(items, after, key=key) if after is not None else 0
+    count = max(0, min(page_size, top(ctx) - sent, len(items) - start))
+    page = items[start : start + count]
     body: dict[str, Any] = {"value": render(page) if render else page}
-    if end < limit:
+    if start + count < len(items) and sent + count < top(ctx):
         args = {k: v for k, v in ctx.request.args.items() if k != "$skipToken"}
         query = urlencode(args)  # a filter's spaces, quotes, '&' and '+' survive the round trip
-        body["nextLink"] = f"{ctx.base_url}{ctx.request.path}?{query}&$skipToken={end}"
+        token = _skip_token(key(page[-1]), sent + count)
+        body["nextLink"] = f"{ctx.base_url}{ctx.request.path}?{query}&$skipToken={token}"
     return body
+
+
+def _skip_token(after: str, sent: int) -> str:
+    text = json.dumps({"after": after, "sent": sent})
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _read_skip_token(token: str | None) -> tuple[str | None, int]:
+    """(last key sent, items sent); a token this server did not write starts from the top."""
+    if not token:
+        return None, 0
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        after, sent = data["after"], data["sent"]
+    except (ValueError, TypeError, KeyError):
+        return None, 0
+    if not isinstance(after, str) or not isinstance(sent, int) or isinstance(sent, bool):
+        return None, 0
+    return after, max(0, sent)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from werkzeug import Response
 
+from aci_emulator.backend.aci.store import list_key
 from aci_emulator.backend.aci.validation import parse_container_group
 from aci_emulator.backend.locations import normalize_location, region_list
 from aci_emulator.backend.validation import parse_tags_update
@@ -82,13 +83,17 @@ def _list_page(ctx, page: list) -> list:
 
 def list_all(ctx, sub: str) -> Response:
     groups = ctx.cloud.aci.list_container_groups(ctx.sub, advance=False)
-    page = paged(ctx, groups, ctx.config.page_size, lambda items: _list_page(ctx, items))
+    page = paged(
+        ctx, groups, ctx.config.page_size, lambda items: _list_page(ctx, items), key=list_key
+    )
     return json_response(page)
 
 
 def list_in_group(ctx, sub: str, rg: str) -> Response:
     groups = ctx.cloud.aci.list_container_groups(ctx.sub, rg, advance=False)
-    page = paged(ctx, groups, ctx.config.page_size, lambda items: _list_page(ctx, items))
+    page = paged(
+        ctx, groups, ctx.config.page_size, lambda items: _list_page(ctx, items), key=list_key
+    )
     return json_response(page)
 
 

@@ -11,6 +11,7 @@ import re
 from werkzeug import Response
 
 from aci_emulator.backend import arm_paths, rules_arm
+from aci_emulator.backend.aci.store import list_key
 from aci_emulator.backend.resources.service import ACI
 from aci_emulator.backend.resources.validation import (
     check_resource_group_name,
@@ -149,7 +150,13 @@ def list_resource_groups(ctx, sub: str) -> Response:
     keep = _tag_filter(ctx)
     groups = [rg for rg in ctx.cloud.resources.list_resource_groups(ctx.sub) if keep(rg.tags)]
     return json_response(
-        paged(ctx, groups, ctx.config.page_size, _render_each(render.resource_group))
+        paged(
+            ctx,
+            groups,
+            ctx.config.page_size,
+            _render_each(render.resource_group),
+            key=lambda rg: rg.name.lower(),
+        )
     )
 
 
@@ -204,12 +211,16 @@ def _render_each(render_one):
 def list_resources_in_group(ctx, sub: str, rg: str) -> Response:
     keep = _tag_filter(ctx)
     groups = [cg for cg in ctx.cloud.aci.list_container_groups(ctx.sub, rg) if keep(cg.tags)]
-    page = paged(ctx, groups, ctx.config.page_size, _render_each(render.generic_resource))
+    page = paged(
+        ctx, groups, ctx.config.page_size, _render_each(render.generic_resource), key=list_key
+    )
     return json_response(page)
 
 
 def list_resources(ctx, sub: str) -> Response:
     keep = _tag_filter(ctx)
     groups = [cg for cg in ctx.cloud.aci.list_container_groups(ctx.sub) if keep(cg.tags)]
-    page = paged(ctx, groups, ctx.config.page_size, _render_each(render.generic_resource))
+    page = paged(
+        ctx, groups, ctx.config.page_size, _render_each(render.generic_resource), key=list_key
+    )
     return json_response(page)

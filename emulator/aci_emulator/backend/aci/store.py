@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 from aci_emulator.backend.aci.models import ContainerGroup
 
 
+def list_key(cg: ContainerGroup) -> str:
+    """A group's place in a list: by resource group, then name (NUL sorts before any character
+    a name may hold, so this orders as the pair does)."""
+    return f"{cg.resource_group.lower()}\x00{cg.name}"
+
+
 @dataclass
 class GroupStore:
     groups: dict[tuple[str, str], ContainerGroup] = field(default_factory=dict)  # (rg, name)
@@ -48,7 +54,7 @@ class GroupStore:
         if groups is None:
             groups = sorted(
                 (cg for key, cg in self.groups.items() if rg_key in (None, key[0])),
-                key=lambda cg: (cg.resource_group.lower(), cg.name),
+                key=list_key,
             )
             self.sorted_groups[rg_key] = groups
         return groups
