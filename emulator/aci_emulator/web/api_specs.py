@@ -4,7 +4,8 @@ The spec files are vendored unchanged in aci_emulator/specs/<api-version>.json (
 specs/SOURCES). An answer holds a property only where the requested version's schema defines it:
 the spec is the list, version by version. A version whose file is not vendored is answered by
 the newest vendored spec older than it, or else the oldest one (our reading: the nearest known
-shape; specs/SOURCES lists what is vendored).
+shape; specs/SOURCES lists what is vendored). The status of a successful answer comes from the
+same spec: the responses it lists for the operation (`answer_status`).
 """
 
 from __future__ import annotations
@@ -36,9 +37,53 @@ def spec_version(api_version: str | None) -> str | None:
 
 
 @functools.cache
-def _definitions(version: str) -> dict[str, Schema]:
+def _document(version: str) -> Schema:
     path = resources.files("aci_emulator") / "specs" / f"{version}.json"
-    return json.loads(path.read_text(encoding="utf-8"))["definitions"]
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _definitions(version: str) -> dict[str, Schema]:
+    return _document(version)["definitions"]
+
+
+@functools.cache
+def _operations(version: str) -> tuple[tuple[tuple[str, ...], dict[str, Schema]], ...]:
+    """Each path of the version's spec as lower-cased segments ('' for a parameter), with its
+    operations by lower-cased method."""
+    operations = []
+    for template, methods in _document(version)["paths"].items():
+        segments = tuple(
+            "" if part.startswith("{") else part.lower() for part in template.strip("/").split("/")
+        )
+        operations.append((segments, {m.lower(): op for m, op in methods.items()}))
+    return tuple(operations)
+
+
+def success_statuses(version: str, method: str, path: str) -> tuple[int, ...] | None:
+    """The 2xx statuses a vendored spec lists for the operation at `path` (a request path,
+    matched in any case), oldest first; None where that spec has no such operation."""
+    parts = path.strip("/").split("/")
+    for segments, methods in _operations(version):
+        if len(segments) != len(parts):
+            continue
+        if all(not s or s == p.lower() for s, p in zip(segments, parts, strict=True)):
+            operation = methods.get(method.lower())
+            if operation is None:
+                return None
+            codes = (int(c) for c in operation.get("responses", {}) if str(c).isdigit())
+            return tuple(sorted(c for c in codes if 200 <= c < 300))
+    return None
+
+
+def answer_status(api_version: str | None, method: str, path: str, chosen: int) -> int:
+    """The status of a successful answer at the requested version: the one its spec lists, where
+    it lists one; where it lists several (or none is vendored, or the spec lacks the operation),
+    `chosen`, the emulator's choice, which recorded traffic decided."""
+    version = spec_version(api_version)
+    listed = success_statuses(version, method, path) if version else None
+    if listed and len(listed) == 1:
+        return listed[0]
+    return chosen
 
 
 class Spec:
