@@ -18,6 +18,7 @@ from azure.mgmt.containerinstance import ContainerInstanceManagementClient
 
 from aci_emulator.web import api_specs, routes_aci
 from aci_emulator.web.app import ACI_VERSIONS
+from aci_emulator.web.render_aci import RETURNED_BEYOND_SPEC
 from aci_emulator.web.routing import Router
 
 LOC = f"/subscriptions/{{sub}}/{NS}/locations/eastus"
@@ -81,6 +82,15 @@ def body(name: str, method: str) -> Any:
 NOT_IMPLEMENTED = {"exec", "attach"}
 
 
+def assert_in_shape(group_answer: dict, version: str) -> None:
+    shape = api_specs.for_version(version)
+    assert shape is not None and shape.version == version
+    beyond = {key.split(".", 1)[1] for key in RETURNED_BEYOND_SPEC.get(version, ())}
+    assert set(group_answer) <= set(shape.properties_of("ContainerGroup")), version
+    assert set(group_answer["properties"]) - _group_properties(shape) <= beyond, version
+    assert group_answer["properties"]["containers"][0]["name"] == "app"
+
+
 @pytest.mark.parametrize("version", api_specs.vendored_versions())
 def test_every_operation_answers_a_status_its_version_spec_lists(raw: Raw, rg, cg_name, version):
     outside_spec = []
@@ -99,6 +109,8 @@ def test_every_operation_answers_a_status_its_version_spec_lists(raw: Raw, rg, c
             assert answer.status_code == listed[0], (version, name)
         if answer.status_code == 204:
             assert answer.content == b"", (version, name)
+        if name in ("create", "get"):  # and in the version's own shape
+            assert_in_shape(answer.json(), version)
     # Only what the version's spec does not define yet is answered outside it: the outbound
     # endpoints, which the specs define from 2021-09-01 (SDK 9.x) on.
     expected = [] if version >= "2021-09-01" else ["outbound endpoints"]
@@ -235,8 +247,7 @@ def test_the_sdk_pointed_at_each_era_calls_every_operation(make_emulator, versio
 
 
 def _group_properties(spec: api_specs.Spec) -> set[str]:
-    resolved = spec._resolve(spec.definition("ContainerGroup"))
-    return set(spec._resolve(resolved["properties"]["properties"]).get("properties", {}))
+    return set(spec.properties_of(spec.properties_of("ContainerGroup")["properties"]))
 
 
 def _start_path(info, rg: str) -> str:

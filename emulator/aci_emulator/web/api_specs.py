@@ -12,17 +12,26 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from importlib import resources
 from typing import Any
 
 Schema = dict[str, Any]
+
+VERSION_FILE = re.compile(r"\d{4}-\d{2}-\d{2}(-preview)?\.json")
+# The shared ARM types that specs generated from TypeSpec refer to (`../../common-types/...`),
+# vendored beside them under a name that is not an api-version.
+COMMON_TYPES = {
+    "common-types/resource-management/v5/types.json": "common-types-resource-management-v5-types.json"
+}
 
 
 @functools.cache
 def vendored_versions() -> tuple[str, ...]:
     """The api-versions whose spec is vendored, oldest first (their names sort by date)."""
     folder = resources.files("aci_emulator") / "specs"
-    return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json")))
+    names = (p.name for p in folder.iterdir() if VERSION_FILE.fullmatch(p.name))
+    return tuple(sorted(name[:-5] for name in names))
 
 
 def spec_version(api_version: str | None) -> str | None:
@@ -44,6 +53,24 @@ def _document(version: str) -> Schema:
 
 def _definitions(version: str) -> dict[str, Schema]:
     return _document(version)["definitions"]
+
+
+@functools.cache
+def _common_definitions(key: str) -> dict[str, Schema]:
+    """A vendored common-types file's definitions, their own `#/definitions/X` references made
+    to name that file, so that they resolve there and not in the spec that refers to them."""
+    path = resources.files("aci_emulator") / "specs" / COMMON_TYPES[key]
+    text = path.read_text(encoding="utf-8").replace('"#/definitions/', f'"{key}#/definitions/')
+    return json.loads(text)["definitions"]
+
+
+def _external(file: str) -> dict[str, Schema]:
+    """The definitions of a referenced file: a vendored common-types file, else none (our
+    reading: what such a reference names is kept whole, unpruned)."""
+    for key in COMMON_TYPES:
+        if file.endswith(key):
+            return _common_definitions(key)
+    return {}
 
 
 @functools.cache
@@ -96,10 +123,22 @@ class Spec:
     def definition(self, name: str) -> Schema:
         return self.definitions[name]
 
+    def properties_of(self, node: Schema | str) -> dict[str, Schema]:
+        """The properties an object schema (or a named definition) defines, its $ref and allOf
+        followed: what a client reads in that object at this version."""
+        schema = self.definition(node) if isinstance(node, str) else node
+        return self._resolve(schema).get("properties") or {}
+
+    def _lookup(self, ref: str) -> Schema:
+        """What a `$ref` names: in this spec (`#/definitions/X`) or in a referenced file."""
+        file, _, pointer = ref.partition("#")
+        definitions = _external(file) if file else self.definitions
+        return definitions.get(pointer.rsplit("/", 1)[-1], {})
+
     def _resolve(self, node: Schema) -> Schema:
         """The node with its $ref followed and its allOf parts merged into one object schema."""
         while "$ref" in node:
-            node = {**self.definitions[node["$ref"].rsplit("/", 1)[-1]], **_without(node, "$ref")}
+            node = {**self._lookup(node["$ref"]), **_without(node, "$ref")}
         if "allOf" not in node:
             return node
         merged: Schema = {"properties": {}}
