@@ -104,13 +104,27 @@ def success_statuses(version: str, method: str, path: str) -> tuple[int, ...] | 
 
 def answer_status(api_version: str | None, method: str, path: str, chosen: int) -> int:
     """The status of a successful answer at the requested version: the one its spec lists, where
-    it lists one; where it lists several (or none is vendored, or the spec lacks the operation),
-    `chosen`, the emulator's choice, which recorded traffic decided."""
+    it lists one; where it lists several (or none is vendored), `chosen`, the emulator's choice,
+    which recorded traffic decided. An operation the version's spec does not define takes the
+    statuses of the nearest vendored version that does, older first (our reading)."""
     version = spec_version(api_version)
-    listed = success_statuses(version, method, path) if version else None
+    listed = defining_statuses(version, method, path) if version else None
     if listed and len(listed) == 1:
         return listed[0]
     return chosen
+
+
+def defining_statuses(version: str, method: str, path: str) -> tuple[int, ...] | None:
+    """The 2xx statuses of the operation in `version`'s spec or, where it lacks the operation,
+    in the nearest vendored spec that has it: older ones first, then newer ones."""
+    known = vendored_versions()
+    older = [v for v in known if v < version][::-1]
+    newer = [v for v in known if v > version]
+    for candidate in (version, *older, *newer):
+        listed = success_statuses(candidate, method, path)
+        if listed is not None:
+            return listed
+    return None
 
 
 class Spec:
