@@ -51,3 +51,22 @@ def test_every_vendored_file_is_listed_in_sources_as_the_file_it_is(folder):
     assert vendored == set(rows)
     for name in vendored:
         assert git_blob((base / name).read_bytes()) == rows[name], name
+
+
+def test_every_file_in_specs_is_listed_in_sources_with_its_blob():
+    """The api-version specs and the common types they refer to alike (specs/SOURCES)."""
+    rows = {}
+    for line in (SPECS / "SOURCES").read_text(encoding="utf-8").splitlines():
+        fields = line.split()
+        if len(fields) == 4 and re.fullmatch(r"[0-9a-f]{40}", fields[2]):
+            rows[fields[0]] = (fields[2], fields[3])
+    files = {p.name for p in SPECS.iterdir() if p.name.endswith(".json")}
+
+    assert files == set(rows)
+    assert "common-types-resource-management-v5-types.json" in files
+    for name in files:
+        blob, path = rows[name]
+        data = (SPECS / name).read_bytes()
+        json.loads(data)
+        assert git_blob(data) == blob, name
+        assert path.startswith("specification/"), name

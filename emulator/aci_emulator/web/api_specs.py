@@ -4,24 +4,34 @@ The spec files are vendored unchanged in aci_emulator/specs/<api-version>.json (
 specs/SOURCES). An answer holds a property only where the requested version's schema defines it:
 the spec is the list, version by version. A version whose file is not vendored is answered by
 the newest vendored spec older than it, or else the oldest one (our reading: the nearest known
-shape; specs/SOURCES lists what is vendored).
+shape; specs/SOURCES lists what is vendored). The status of a successful answer comes from the
+same spec: the responses it lists for the operation (`answer_status`).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 from importlib import resources
 from typing import Any
 
 Schema = dict[str, Any]
+
+VERSION_FILE = re.compile(r"\d{4}-\d{2}-\d{2}(-preview)?\.json")
+# The shared ARM types that specs generated from TypeSpec refer to (`../../common-types/...`),
+# vendored beside them under a name that is not an api-version.
+COMMON_TYPES = {
+    "common-types/resource-management/v5/types.json": "common-types-resource-management-v5-types.json"
+}
 
 
 @functools.cache
 def vendored_versions() -> tuple[str, ...]:
     """The api-versions whose spec is vendored, oldest first (their names sort by date)."""
     folder = resources.files("aci_emulator") / "specs"
-    return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json")))
+    names = (p.name for p in folder.iterdir() if VERSION_FILE.fullmatch(p.name))
+    return tuple(sorted(name[:-5] for name in names))
 
 
 def spec_version(api_version: str | None) -> str | None:
@@ -36,9 +46,85 @@ def spec_version(api_version: str | None) -> str | None:
 
 
 @functools.cache
-def _definitions(version: str) -> dict[str, Schema]:
+def _document(version: str) -> Schema:
     path = resources.files("aci_emulator") / "specs" / f"{version}.json"
-    return json.loads(path.read_text(encoding="utf-8"))["definitions"]
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _definitions(version: str) -> dict[str, Schema]:
+    return _document(version)["definitions"]
+
+
+@functools.cache
+def _common_definitions(key: str) -> dict[str, Schema]:
+    """A vendored common-types file's definitions, their own `#/definitions/X` references made
+    to name that file, so that they resolve there and not in the spec that refers to them."""
+    path = resources.files("aci_emulator") / "specs" / COMMON_TYPES[key]
+    text = path.read_text(encoding="utf-8").replace('"#/definitions/', f'"{key}#/definitions/')
+    return json.loads(text)["definitions"]
+
+
+def _external(file: str) -> dict[str, Schema]:
+    """The definitions of a referenced file: a vendored common-types file, else none (our
+    reading: what such a reference names is kept whole, unpruned)."""
+    for key in COMMON_TYPES:
+        if file.endswith(key):
+            return _common_definitions(key)
+    return {}
+
+
+@functools.cache
+def _operations(version: str) -> tuple[tuple[tuple[str, ...], dict[str, Schema]], ...]:
+    """Each path of the version's spec as lower-cased segments ('' for a parameter), with its
+    operations by lower-cased method."""
+    operations = []
+    for template, methods in _document(version)["paths"].items():
+        segments = tuple(
+            "" if part.startswith("{") else part.lower() for part in template.strip("/").split("/")
+        )
+        operations.append((segments, {m.lower(): op for m, op in methods.items()}))
+    return tuple(operations)
+
+
+def success_statuses(version: str, method: str, path: str) -> tuple[int, ...] | None:
+    """The 2xx statuses a vendored spec lists for the operation at `path` (a request path,
+    matched in any case), oldest first; None where that spec has no such operation."""
+    parts = path.strip("/").split("/")
+    for segments, methods in _operations(version):
+        if len(segments) != len(parts):
+            continue
+        if all(not s or s == p.lower() for s, p in zip(segments, parts, strict=True)):
+            operation = methods.get(method.lower())
+            if operation is None:
+                return None
+            codes = (int(c) for c in operation.get("responses", {}) if str(c).isdigit())
+            return tuple(sorted(c for c in codes if 200 <= c < 300))
+    return None
+
+
+def answer_status(api_version: str | None, method: str, path: str, chosen: int) -> int:
+    """The status of a successful answer at the requested version: the one its spec lists, where
+    it lists one; where it lists several (or none is vendored), `chosen`, the emulator's choice,
+    which recorded traffic decided. An operation the version's spec does not define takes the
+    statuses of the nearest vendored version that does, older first (our reading)."""
+    version = spec_version(api_version)
+    listed = defining_statuses(version, method, path) if version else None
+    if listed and len(listed) == 1:
+        return listed[0]
+    return chosen
+
+
+def defining_statuses(version: str, method: str, path: str) -> tuple[int, ...] | None:
+    """The 2xx statuses of the operation in `version`'s spec or, where it lacks the operation,
+    in the nearest vendored spec that has it: older ones first, then newer ones."""
+    known = vendored_versions()
+    older = [v for v in known if v < version][::-1]
+    newer = [v for v in known if v > version]
+    for candidate in (version, *older, *newer):
+        listed = success_statuses(candidate, method, path)
+        if listed is not None:
+            return listed
+    return None
 
 
 class Spec:
@@ -51,10 +137,22 @@ class Spec:
     def definition(self, name: str) -> Schema:
         return self.definitions[name]
 
+    def properties_of(self, node: Schema | str) -> dict[str, Schema]:
+        """The properties an object schema (or a named definition) defines, its $ref and allOf
+        followed: what a client reads in that object at this version."""
+        schema = self.definition(node) if isinstance(node, str) else node
+        return self._resolve(schema).get("properties") or {}
+
+    def _lookup(self, ref: str) -> Schema:
+        """What a `$ref` names: in this spec (`#/definitions/X`) or in a referenced file."""
+        file, _, pointer = ref.partition("#")
+        definitions = _external(file) if file else self.definitions
+        return definitions.get(pointer.rsplit("/", 1)[-1], {})
+
     def _resolve(self, node: Schema) -> Schema:
         """The node with its $ref followed and its allOf parts merged into one object schema."""
         while "$ref" in node:
-            node = {**self.definitions[node["$ref"].rsplit("/", 1)[-1]], **_without(node, "$ref")}
+            node = {**self._lookup(node["$ref"]), **_without(node, "$ref")}
         if "allOf" not in node:
             return node
         merged: Schema = {"properties": {}}

@@ -6,6 +6,8 @@ render_aci, which builds the JSON.
 
 from __future__ import annotations
 
+import functools
+
 from werkzeug import Response
 
 from aci_emulator.backend.aci.store import list_key
@@ -13,6 +15,7 @@ from aci_emulator.backend.aci.validation import parse_container_group
 from aci_emulator.backend.locations import normalize_location, region_list
 from aci_emulator.backend.validation import parse_tags_update
 from aci_emulator.errors import ArmError, location_not_available, not_implemented
+from aci_emulator.web import api_specs
 from aci_emulator.web import render_aci as render
 from aci_emulator.web.responses import empty_response, json_response, paged, retry_after
 from aci_emulator.web.routing import Router
@@ -25,7 +28,7 @@ DELETE = "Microsoft.ContainerInstance/containerGroups/delete"
 
 def register(router: Router) -> None:
     def add(methods: str, template: str, handler, action: str = "") -> None:
-        router.add(methods, template, handler, api_versions="aci", action=action)
+        router.add(methods, template, _spec_status(handler), api_versions="aci", action=action)
 
     add("GET", NS + "/operations", list_operations)
     add("GET", "/subscriptions/{sub}" + NS + "/containerGroups", list_all)
@@ -61,6 +64,28 @@ def register(router: Router) -> None:
     add("GET", loc + "/capabilities", capabilities)
     add("GET", loc + "/cachedImages", cached_images)
     add("GET", loc + "/operations/{operation}", operation_status)
+
+
+def _spec_status(handler):
+    """The handler, its success status taken from the requested version's spec: where the spec
+    lists one status for the operation, that one (before 2021-03-01 a start answers 204, then 202;
+    SDK 7.0.0's begin_start accepts only 204); where it lists several, the handler's choice."""
+
+    @functools.wraps(handler)
+    def answer(ctx, **params) -> Response:
+        response = handler(ctx, **params)
+        if 200 <= response.status_code < 300:
+            status = api_specs.answer_status(
+                _api(ctx), ctx.request.method, ctx.request.path, response.status_code
+            )
+            if status != response.status_code:
+                response.status_code = status
+                if status == 204:  # a 204 has no body
+                    response.set_data(b"")
+                    response.headers.remove("Content-Type")
+        return response
+
+    return answer
 
 
 def _api(ctx) -> str | None:
