@@ -55,12 +55,13 @@ POSITION = re.compile(r"\b(line|position) \d+")
 
 # Lowest figures accepted (fractions of the cases whose expected value the source shows), set
 # from what the rules reach: a rule that stops matching fails the suite. The cases the rules of
-# rounds 1-6 were built from keep their own floor (the first figures must not drop when a new
+# rounds 1-7 were built from keep their own floor (the first figures must not drop when a new
 # round adds cases the emulator cannot answer yet); the latest round's built-from cases and the
-# quarters still unseen (rounds 6 and 7) have theirs.
+# quarters still unseen (rounds 6 and 7; the eighth round's other half lies outside the corpus)
+# have theirs.
 FLOORS = {
-    "built-from": {"codes": 67 / 68, "messages": 90 / 97, "statuses": 36 / 37},
-    "built-from, latest round": {"codes": 4 / 8, "messages": 7 / 12},
+    "built-from": {"codes": 71 / 76, "messages": 96 / 108, "statuses": 36 / 39},
+    "built-from, latest round": {"codes": 10 / 10, "messages": 12 / 12, "statuses": 5 / 5},
     "held-out": {"codes": 5 / 7, "messages": 3 / 7, "statuses": 1 / 1},
 }
 
@@ -138,6 +139,8 @@ def drawn_keys() -> set[str]:
     split = yaml.safe_load(SPLIT.read_text(encoding="utf-8"))
     drawn: set[str] = set()
     for round_ in split["rounds"]:
+        if round_["seed"] is None:  # a round whose held-out part lies outside the corpus
+            continue
         keys = sorted(round_["cases"])
         drawn |= set(random.Random(round_["seed"]).sample(keys, len(keys) // 4))
     return drawn

@@ -22,6 +22,7 @@ from typing import Any
 from werkzeug import Request
 
 from aci_emulator.errors import ArmError, invalid_content, request_too_large
+from aci_emulator.web import json_reader
 from aci_emulator.web.json_positions import BODY_TEXT_KEY
 
 MAX_DEPTH = 64
@@ -53,7 +54,13 @@ def read_json(request: Request, max_bytes: int) -> Any:
         raise invalid_content(str(err)) from err
     except RecursionError as err:
         raise too_deep() from err
-    except ValueError as err:  # JSONDecodeError, and an integer of over 4300 digits
+    except json.JSONDecodeError:
+        # Not strict JSON: read as ARM's Json.NET reads it, leniently, or refused in its words.
+        try:
+            body = json_reader.read(text, _one_spelling)
+        except (json_reader.JsonNetError, DuplicateProperty) as err:
+            raise invalid_content(str(err)) from err
+    except ValueError as err:  # an integer of over 4300 digits, NaN, Infinity
         raise invalid_content(str(err)) from err
     if depth(body) > MAX_DEPTH:
         raise too_deep()
