@@ -276,14 +276,19 @@ def test_what_a_confidential_group_s_security_context_may_hold(
 def test_a_name_ending_with_a_dot_or_a_space_is_refused_by_arm(aci, rg, base, tail):
     name = base + tail
 
-    error = sdk_error(aci, rg, name, group())
-
-    assert error.status_code == 400
-    assert error.error.code == "InvalidResourceNameTrailingCharacters"
-    assert error.error.message == (
+    expected = (
         f"The provided resource name '{name}' has these invalid trailing characters: '{tail}'. "
         "The name can not end with characters: '. '."
     )
+
+    error = sdk_error(aci, rg, name, group())
+    with pytest.raises(HttpResponseError) as deleted:
+        aci.container_groups.begin_delete(rg, name).result()
+
+    for refused in (error, deleted.value):
+        assert refused.status_code == 400
+        assert refused.error.code == "InvalidResourceNameTrailingCharacters"
+        assert refused.error.message == expected
 
 
 # -- members no vendored spec defines ----------------------------------------------------------------
@@ -365,3 +370,28 @@ def test_a_member_no_spec_defines_is_refused_at_any_depth(raw, rg, place, member
         f"'{member}' on object of type '{type_name}'. Path 'properties.{where}.{member}', line 1, "
         "position "
     ), message
+
+
+@pytest.mark.parametrize("version", ACI_VERSIONS)
+def test_a_get_sent_back_as_it_came_is_accepted_at_every_version(raw, rg, version):
+    """What Azure returns (read-only members, and members beyond the spec such as a registry
+    credential's isDelegatedIdentity) is a member its types have: a round trip is not refused
+    for members it does not know."""
+    name = fresh()
+    body = raw_group(
+        imageRegistryCredentials=[
+            {"server": "myregistry.azurecr.io", "username": "u", "password": "p"}
+        ],
+        volumes=[{"name": "cache", "emptyDir": {}}],
+    )
+    body["properties"]["containers"][0]["properties"]["volumeMounts"] = [
+        {"name": "cache", "mountPath": "/cache"}
+    ]
+    assert raw.request("PUT", raw.cg_path(rg, name), api_version=version, json=body).ok
+
+    got = raw.request("GET", raw.cg_path(rg, name), api_version=version).json()
+    for credential in got["properties"].get("imageRegistryCredentials") or []:
+        credential["password"] = "p"  # never returned: a round trip sends it again
+    again = raw.request("PUT", raw.cg_path(rg, name), api_version=version, json=got)
+
+    assert again.status_code == 200, again.text

@@ -17,6 +17,7 @@ trip sends them back. The envelope (id, name, tags, identity...) is ARM's and is
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from aci_emulator.web import api_specs
@@ -26,6 +27,7 @@ Schema = dict[str, Any]
 # (the group's properties are 'ContainerGroupPropertiesDefinition': prefect-azure#103; our
 # reading for the others).
 INLINE_SUFFIX = "Definition"
+_INDEX = re.compile(r"\[\d+\]")
 
 
 class UnknownMember(ValueError):
@@ -45,7 +47,8 @@ def applies_to(api_version: str | None) -> bool:
 
 def check_properties(props: dict[str, Any], also_known: frozenset[str] = frozenset()) -> None:
     """Raise UnknownMember at the first member of the group's properties no spec defines;
-    members named in `also_known` (lowercase) are taken as they are, at the group's level."""
+    members at a place `also_known` names (lowercase dotted paths below the group's properties,
+    without indices: 'imageregistrycredentials.isdelegatedidentity') are taken as they are."""
     name = "ContainerGroupProperties" + INLINE_SUFFIX
     nodes = [
         (
@@ -90,10 +93,14 @@ def _walk(
                 if name.lower() == key.lower()
             ]
             found += [(s, _resolve(s, n["additionalProperties"]), key) for s, n in maps]
-            if not found and not (path == "properties" and key.lower() in also_known):
+            if not found and _shape_path(inner) not in also_known:
                 raise UnknownMember(key, closed[0][2], inner)
             children.append((item, found, inner))
         stack.extend(reversed(children))
+
+
+def _shape_path(path: str) -> str:
+    return _INDEX.sub("", path).removeprefix("properties.").lower()
 
 
 def _type_name(node: Schema, parent: str, key: str) -> str:

@@ -28,8 +28,13 @@ REGISTRY_IDENTITY_SINCE = "2021-07-01"
 # Images whose manifest says Windows; offline, Microsoft's Windows base images by their name.
 WINDOWS_IMAGE_PREFIXES = ("mcr.microsoft.com/windows/", "mcr.microsoft.com/windows:")
 LABELS = (("cpu", "Cpu"), ("memoryInGB", "MemoryInGB"))
-# Members Azure returns beyond the spec (recorded; web/render_aci.py): Azure's own type has them.
-RETURNED_BEYOND_THE_SPEC = ("provisioningTimeoutInSeconds", "isCustomProvisioningTimeout")
+# Members Azure returns beyond the spec (recorded; web/render_aci.py's RETURNED_BEYOND_SPEC):
+# Azure's own type has them, so a GET, modify, PUT round trip may send them back.
+RETURNED_BEYOND_THE_SPEC = (
+    "provisioningTimeoutInSeconds",
+    "isCustomProvisioningTimeout",
+    "imageRegistryCredentials.isDelegatedIdentity",
+)
 # A network profile is a Microsoft.Network/networkProfiles resource (any casing, as ARM ids).
 NETWORK_PROFILE_ID = re.compile(
     r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/networkProfiles/[^/]+",
