@@ -19,6 +19,8 @@ from aci_builders import ACI_API, HELLO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aci_emulator.web import json_reader
+
 SETTINGS = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -55,18 +57,20 @@ class Layout:
         pad = "\n" + "  " * (indent + 1) if self.draw(st.booleans()) else " "
         if isinstance(value, dict):
             parts = [f"{self.name(k)}: {self.write(v, indent + 1)}" for k, v in value.items()]
-            return "{" + pad + ("," + pad).join(parts) + self.tail() + pad + "}"
+            return "{" + pad + ("," + pad).join(parts) + (self.tail() if parts else "") + pad + "}"
         if isinstance(value, list):
             parts = [self.write(v, indent + 1) for v in value]
             return "[" + pad + ("," + pad).join(parts) + (self.tail() if parts else "") + "]"
         if isinstance(value, str) and "'" not in value and self.draw(st.booleans()):
-            return "'" + value + "'"
+            return "'" + json.dumps(value)[1:-1] + "'"
         return json.dumps(value)
 
     def name(self, key: str) -> str:
         if IDENTIFIER.fullmatch(key) and self.draw(st.booleans()):
             return key  # unquoted
-        return self.draw(st.sampled_from(['"{}"', "'{}'"])).format(key)
+        if "'" not in key and self.draw(st.booleans()):
+            return "'" + json.dumps(key)[1:-1] + "'"
+        return json.dumps(key)
 
     def tail(self) -> str:
         """A trailing comma, a comment, both or neither."""
@@ -232,3 +236,22 @@ def test_text_after_the_body_is_refused(raw, rg, cg_name):
         f"{PREFIX}Additional text encountered after finished reading JSON content: {{. Path '', "
         f"line {line}, position {position}.'."
     )
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=st.dictionaries(st.text(max_size=8), json_values, max_size=5), data=st.data())
+def test_any_value_written_leniently_reads_back_as_strict_json_reads_it(value, data):
+    """The reader itself, over any JSON document (escapes, surrogate pairs, nesting): what
+    Json.NET's leniencies write reads back as Python's strict parser reads the strict text."""
+    text = Layout(data.draw).write(value)
+
+    assert json_reader.read(text) == json.loads(json.dumps(value))

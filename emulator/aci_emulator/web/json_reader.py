@@ -234,7 +234,7 @@ class Reader:
                 raise self.error(f"Unterminated string. Expected delimiter: {quote}.")
             if text[j] == quote:
                 self.i += 1
-                return "".join(out) if len(out) > 1 else text[start:j]
+                return _paired("".join(out)) if len(out) > 1 else text[start:j]
             escape = text[j + 1 : j + 2]
             if escape == "u":
                 digits = text[j + 2 : j + 6]
@@ -285,6 +285,13 @@ class Reader:
             word = "NaN" if c == "N" else "Infinity"
             raise JsonNetError(f"Unexpected token '{word}': not a JSON value")
         raise self.error(f"Unexpected character encountered while parsing value: {c}.")
+
+
+def _paired(text: str) -> str:
+    """Escaped surrogates joined into their character; a lone one is U+FFFD, as Json.NET has it."""
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _identifier(c: str) -> bool:
