@@ -17,14 +17,31 @@ refused, so the usual body costs nothing extra.
 
 from __future__ import annotations
 
+import json
+import json.scanner
+import re
 from collections.abc import Callable
 from typing import Any
 
 MAX_DEPTH = 64  # Json.NET's default MaxDepth
+WASTE_BUDGET = 4  # times the text's length scanned in vain, at most
 _SEPARATORS = frozenset(",}])/")
+_AFTER_VALUE = frozenset(",}])/ \t\r\n")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "\\": "\\", '"': '"', "'": "'"}
 _ESCAPES["/"] = "/"
-_NUMBER_CHARS = frozenset("-+aAbBcCdDeEfFxX.0123456789")
+_NUMBER = re.compile(r"[-+a-fA-FxX.0-9]*")  # what Json.NET reads into a number's text
+_SPACE = re.compile(r"\s*")
+_STRICT_SCALAR = (
+    r'(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|"(?:[^"\\]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"'
+    r"|true|false|null)"
+)
+_ITEM_RUN = re.compile(rf"(?:[ \t\r\n]*{_STRICT_SCALAR}[ \t\r\n]*,)+")
+_MEMBER_RUN = re.compile(
+    rf'(?:[ \t\r\n]*"(?:[^"\\]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{{4}})*"[ \t\r\n]*:[ \t\r\n]*'
+    rf"{_STRICT_SCALAR}[ \t\r\n]*,)+"
+)
+_EMPTY_SLOTS = re.compile(r"(?:,[ \t\r\n]*)+")
+_PLAIN = {q: re.compile(f"[^{q}\\\\]*") for q in "\"'"}  # a string's run up to a quote or escape
 
 
 class JsonNetError(ValueError):
@@ -38,6 +55,15 @@ class Reader:
         self.make_object = make_object
         # One frame per open container: [is_object, property name or array index].
         self.frames: list[list[Any]] = []
+        # Python's C scanner reads any strict JSON value fast; the reader takes over only where
+        # the text leaves strict JSON (so a 4 MB body costs what Python's parser costs, plus the
+        # places Json.NET's leniencies are used).
+        decoder = json.JSONDecoder(
+            object_pairs_hook=make_object, parse_constant=_not_json, strict=False
+        )
+        self.scan = json.scanner.make_scanner(decoder)
+        self.pairs_decoder = json.JSONDecoder(object_pairs_hook=list, strict=False)
+        self.wasted = 0
 
     # -- positions and errors ------------------------------------------------------------------
     def path(self) -> str:
@@ -64,14 +90,13 @@ class Reader:
     def skip_space(self) -> None:
         """Whitespace and comments, which Json.NET reads and the deserializer ignores."""
         text = self.text
-        while self.i < len(text):
-            c = text[self.i]
-            if c.isspace():
-                self.i += 1
-            elif c == "/":
-                self.comment()
-            else:
+        if self.i < len(text) and text[self.i] != "/" and not text[self.i].isspace():
+            return  # the usual case: a token starts here
+        while True:
+            self.i = _SPACE.match(text, self.i).end()
+            if not text.startswith("/", self.i):
                 return
+            self.comment()
 
     def comment(self) -> None:
         nxt = self.text[self.i + 1 : self.i + 2]
@@ -106,6 +131,9 @@ class Reader:
         c = self.peek()
         if not c:
             raise self.end()
+        strict = self.strict_value()
+        if strict is not _NONE:
+            return strict
         if c in "{[":
             return self.container(c == "{")
         if c == "," and self.frames:  # no value before the comma: Json.NET reads it as undefined
@@ -118,6 +146,31 @@ class Reader:
         else:
             result = self.literal(c)
         self.finished_value()
+        return result
+
+    def strict_value(self) -> Any:
+        """The value here if it is strict JSON ending where Json.NET's would, else _NONE."""
+        if self.wasted > WASTE_BUDGET * len(self.text):
+            return _NONE
+        try:
+            result, end = self.scan(self.text, self.i)
+        except StopIteration as stop:  # scanned up to where Python stopped
+            self.wasted += max(0, (stop.value or 0) - self.i)
+            return _NONE
+        except (ValueError, RecursionError) as err:
+            # A value that is not strict JSON costs a scan up to where it stops, and Python's
+            # error counts the lines up to there; the text so read in vain is bounded, so
+            # neither nesting nor many small values can multiply it.
+            stopped = getattr(err, "pos", len(self.text))
+            self.wasted += 2 * stopped - self.i
+            return _NONE
+        after = self.text[end : end + 1]
+        if after and after not in _AFTER_VALUE and not after.isspace():
+            return _NONE  # '1x', '0x1F', '01': Json.NET reads such a number its own way
+        if isinstance(result, (dict, list)) and len(self.frames) + json_depth(result) > MAX_DEPTH:
+            return _NONE  # the reader names where MaxDepth is exceeded
+        self.finished_value()
+        self.i = end
         return result
 
     def end(self) -> JsonNetError:
@@ -148,6 +201,11 @@ class Reader:
             if c == "}":
                 self.i += 1
                 return self.make_object(pairs)
+            run = self.strict_run(_MEMBER_RUN, "{", "}")
+            if run is not None:
+                pairs.extend(run)
+                self.frames[-1][1] = run[-1][0]
+                continue
             name = self.property_name(c)
             self.frames[-1][1] = name
             pairs.append((name, self.value()))
@@ -164,13 +222,34 @@ class Reader:
             if c == "]":
                 self.i += 1
                 return values
-            if c == ",":  # an empty slot: Json.NET reads an undefined value
-                values.append(None)
-                self.finished_value()
-            else:
-                values.append(self.value())
+            run = self.strict_run(_ITEM_RUN, "[", "]")
+            if run is not None:
+                values.extend(run)
+                self.frames[-1][1] += len(run)
+                continue
+            if c == ",":  # empty slots: Json.NET reads an undefined value for each comma
+                commas = _EMPTY_SLOTS.match(self.text, self.i)
+                slots = commas.group().count(",")
+                values.extend([None] * slots)
+                self.frames[-1][1] += slots
+                self.i = commas.end()
+                continue
+            values.append(self.value())
             if self.after_value("]"):
                 return values
+
+    def strict_run(self, pattern: re.Pattern[str], opening: str, closing: str) -> list | None:
+        """A run of strict scalar items (or members) each followed by a comma, read at once by
+        Python's parser: a huge array with a trailing comma costs what strict JSON costs."""
+        found = pattern.match(self.text, self.i)
+        if found is None:
+            return None
+        try:
+            run = self.pairs_decoder.decode(opening + found.group()[:-1].rstrip() + closing)
+        except ValueError:  # e.g. an integer of over 4300 digits: read it item by item
+            return None
+        self.i = found.end()
+        return run
 
     def after_value(self, closing: str) -> bool:
         """After a value: True at the container's end, False after a comma."""
@@ -224,10 +303,9 @@ class Reader:
         text, out = self.text, []
         self.i += 1
         start = self.i
+        plain = _PLAIN[quote]
         while True:
-            j = self.i
-            while j < len(text) and text[j] != quote and text[j] != "\\":
-                j += 1
+            j = plain.match(text, self.i).end()
             out.append(text[self.i : j])
             self.i = j
             if j >= len(text):
@@ -258,15 +336,15 @@ class Reader:
 
     def number(self) -> int | float:
         text, start = self.text, self.i
-        while self.i < len(text) and text[self.i] in _NUMBER_CHARS:
-            self.i += 1
+        self.i = _NUMBER.match(text, self.i).end()
         c = self.peek()
         if c and not (c.isspace() or c in _SEPARATORS or c == ")"):
             raise self.error(f"Unexpected character encountered while parsing number: {c}.")
         token = text[start : self.i]
         value = _number(token)
         if value is None:
-            raise self.error(f"Input string '{token}' is not a valid number.")
+            shown = token if len(token) <= 100 else token[:100] + "…"
+            raise self.error(f"Input string '{shown}' is not a valid number.")
         return value
 
     def literal(self, c: str) -> Any:
@@ -285,6 +363,26 @@ class Reader:
             word = "NaN" if c == "N" else "Infinity"
             raise JsonNetError(f"Unexpected token '{word}': not a JSON value")
         raise self.error(f"Unexpected character encountered while parsing value: {c}.")
+
+
+_NONE = object()
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(name)  # NaN and Infinity: the reader refuses them in its words
+
+
+def json_depth(value: Any) -> int:
+    """How deeply arrays and objects nest (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            stack.extend(
+                (child, level + 1) for child in (item.values() if isinstance(item, dict) else item)
+            )
+    return deepest
 
 
 def _paired(text: str) -> str:
