@@ -14,6 +14,7 @@ import json
 import re
 from typing import Any
 
+import pytest
 import requests
 from aci_builders import ACI_API, HELLO
 from hypothesis import HealthCheck, given, settings
@@ -255,3 +256,27 @@ def test_any_value_written_leniently_reads_back_as_strict_json_reads_it(value, d
     text = Layout(data.draw).write(value)
 
     assert json_reader.read(text) == json.loads(json.dumps(value))
+
+
+@pytest.mark.parametrize("leniency", ["trailing commas", "unquoted names", "comments"])
+def test_a_large_lenient_body_is_read_whole(raw, rg, cg_name, leniency):
+    """Near ARM's 4 MB limit, a body using Json.NET's leniencies is read to its end and answered
+    by the rule its content meets (here the tag limit), not by a 500 or a dropped connection."""
+    count = 60_000
+    if leniency == "unquoted names":
+        tags = ",".join(f"k{i}: 'v{i}'" for i in range(count))
+    elif leniency == "comments":
+        tags = ",".join(f'/* {i} */ "k{i}": "v{i}"' for i in range(count))
+    else:
+        tags = ",".join(f'"k{i}": "v{i}",' for i in range(count)).replace(",,", ",")
+    text = json.dumps(body())[:-1] + ', "tags": {' + tags + "},}"
+    assert len(text) < 4 * 2**20
+
+    answer = put_text(raw, rg, cg_name, text)
+
+    assert answer.status_code == 400
+    assert answer.json()["error"] == {
+        "code": "InvalidTags",
+        "message": f"Too many tags specified. Requested tag count - '{count}'. Maximum number of "
+        "tags allowed - '50'.",
+    }
