@@ -70,7 +70,10 @@ def _container_group(cg: ContainerGroup, view: View) -> dict[str, Any]:
     props["containers"] = [
         _container(c, cg.containers.get(c.name) if view == "get" else None) for c in spec.containers
     ]
-    props["initContainers"] = [_container(c, None) for c in spec.init_containers]
+    props["initContainers"] = [
+        _container(c, cg.containers.get(lifecycle.init_key(c.name)) if view == "get" else None)
+        for c in spec.init_containers
+    ]
     if spec.restart_policy_sent:
         props["restartPolicy"] = spec.restart_policy
     props["osType"] = spec.os_type
