@@ -374,15 +374,16 @@ def test_a_member_no_spec_defines_is_refused_at_any_depth(raw, rg, place, member
 
 @pytest.mark.parametrize("version", ACI_VERSIONS)
 def test_a_get_sent_back_as_it_came_is_accepted_at_every_version(raw, rg, version):
-    """What Azure returns (read-only members, and members beyond the spec such as a registry
-    credential's isDelegatedIdentity) is a member its types have: a round trip is not refused
-    for members it does not know."""
+    """What Azure returns (read-only members such as an init container's instance view, and
+    members beyond the spec such as a registry credential's isDelegatedIdentity) is a member its
+    types have: a round trip is not refused for members it does not know."""
     name = fresh()
     body = raw_group(
         imageRegistryCredentials=[
             {"server": "myregistry.azurecr.io", "username": "u", "password": "p"}
         ],
         volumes=[{"name": "cache", "emptyDir": {}}],
+        initContainers=[{"name": "init", "properties": {"image": HELLO, "command": ["true"]}}],
     )
     body["properties"]["containers"][0]["properties"]["volumeMounts"] = [
         {"name": "cache", "mountPath": "/cache"}
