@@ -280,3 +280,17 @@ def test_a_large_lenient_body_is_read_whole(raw, rg, cg_name, leniency):
         "message": f"Too many tags specified. Requested tag count - '{count}'. Maximum number of "
         "tags allowed - '50'.",
     }
+
+
+def test_a_byte_order_mark_is_dropped(raw, rg, cg_name):
+    """.NET's reader drops a UTF-8 byte order mark (files saved by Windows tools carry one)."""
+    answer = requests.put(
+        raw.url(raw.cg_path(rg, cg_name)),
+        params={"api-version": ACI_API},
+        data=b"\xef\xbb\xbf" + json.dumps(body()).encode(),
+        headers={"Authorization": f"Bearer {raw.token}", "Content-Type": "application/json"},
+        verify=raw.ca_bundle,
+        timeout=30,
+    )
+
+    assert answer.status_code == 201, answer.text
