@@ -407,3 +407,18 @@ def test_a_get_sent_back_as_it_came_is_accepted_at_every_version(raw, rg, versio
     again = raw.request("PUT", raw.cg_path(rg, name), api_version=version, json=got)
 
     assert again.status_code == 200, again.text
+
+
+def test_the_first_unknown_member_in_the_text_is_the_one_named(raw, rg):
+    """Json.NET reads the text in order and stops at the first member a type lacks."""
+    body = raw_group(volumes=[{"name": "data", "emptyDir": {"medium": ""}}])
+    body["properties"]["containers"][0]["properties"]["sizeLimit"] = "1Gi"
+    body["properties"]["zzzLast"] = True
+
+    answer = raw.request("PUT", raw.cg_path(rg, fresh()), api_version=ACI_API, json=body)
+
+    assert answer.status_code == 400
+    assert (
+        "Could not find member 'sizeLimit' on object of type 'ContainerProperties'"
+        in (answer.json()["error"]["message"])
+    )

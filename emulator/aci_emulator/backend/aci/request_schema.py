@@ -28,6 +28,7 @@ Schema = dict[str, Any]
 # reading for the others).
 INLINE_SUFFIX = "Definition"
 _INDEX = re.compile(r"\[\d+\]")
+MAX_SCHEMA_DEPTH = 32
 
 
 class UnknownMember(ValueError):
@@ -49,61 +50,83 @@ def check_properties(props: dict[str, Any], also_known: frozenset[str] = frozens
     """Raise UnknownMember at the first member of the group's properties no spec defines;
     members at a place `also_known` names (lowercase dotted paths below the group's properties,
     without indices: 'imageregistrycredentials.isdelegatedidentity') are taken as they are."""
-    name = "ContainerGroupProperties" + INLINE_SUFFIX
-    nodes = [
-        (
-            spec,
-            _resolve(
-                spec, _resolve(spec, spec.definition("ContainerGroup"))["properties"]["properties"]
-            ),
-            name,
-        )
-        for spec in _specs()
+    # An explicit stack, in document order (the first unknown member is the one Json.NET meets):
+    # however deep the body, no recursion. A member is looked up when its turn comes.
+    stack: list[tuple[Any, Shape | tuple[Shape, str], str]] = [
+        (props, _group_properties(), "properties")
     ]
-    _walk(props, nodes, "properties", also_known)
-
-
-def _walk(
-    value: Any,
-    nodes: list[tuple[api_specs.Spec, Schema, str]],
-    path: str,
-    also_known: frozenset[str],
-) -> None:
-    # An explicit stack: however deep the body, no recursion (body.py bounds it as well).
-    stack = [(value, nodes, path)]
     while stack:
-        value, nodes, path = stack.pop()
+        value, shape, path = stack.pop()
+        if isinstance(shape, tuple):
+            parent, key = shape
+            found = parent.members.get(key.lower()) or parent.values
+            if found is None:
+                if _shape_path(path) in also_known:
+                    continue
+                raise UnknownMember(key, parent.type_name, path)
+            shape = found
         if isinstance(value, list):
-            items = [(s, _resolve(s, n["items"]), t) for s, n, t in nodes if "items" in n]
-            stack.extend((v, items, f"{path}[{i}]") for i, v in reversed(list(enumerate(value))))
-            continue
-        if not isinstance(value, dict) or not nodes:
-            continue
-        closed = [(s, n, t) for s, n, t in nodes if "properties" in n]
-        maps = [(s, n) for s, n, _ in nodes if isinstance(n.get("additionalProperties"), dict)]
-        if len(closed) < len(nodes) and not maps:
-            continue  # free-form somewhere: anything goes
-        children = []
-        for key, item in value.items():
-            inner = f"{path}.{key}"
-            found = [
-                (s, _resolve(s, sub), _type_name(sub, t, key))
-                for s, n, t in closed
-                for name, sub in n["properties"].items()
-                if name.lower() == key.lower()
-            ]
-            found += [(s, _resolve(s, n["additionalProperties"]), key) for s, n in maps]
-            if not found and _shape_path(inner) not in also_known:
-                raise UnknownMember(key, closed[0][2], inner)
-            children.append((item, found, inner))
-        stack.extend(reversed(children))
+            if shape.items is not None:
+                items = [(v, shape.items, f"{path}[{i}]") for i, v in enumerate(value)]
+                stack.extend(reversed(items))
+        elif isinstance(value, dict) and not shape.free:
+            members = [(item, (shape, key), f"{path}.{key}") for key, item in value.items()]
+            stack.extend(reversed(members))
+
+
+class Shape:
+    """What every vendored spec together lets a place of the body hold."""
+
+    def __init__(self, type_name: str) -> None:
+        self.type_name = type_name
+        self.free = True  # a free-form object, or no object at all: not checked
+        self.members: dict[str, Shape] = {}  # by lowercase name
+        self.values: Shape | None = None  # a map's values
+        self.items: Shape | None = None  # an array's items
+
+
+@functools.cache
+def _group_properties() -> Shape:
+    """The union of the group's `properties` over every vendored spec, built once."""
+    nodes = []
+    for spec in _specs():
+        group = _resolve(spec, spec.definition("ContainerGroup"))
+        nodes.append((spec, group["properties"]["properties"]))
+    return _union(nodes, "ContainerGroupProperties" + INLINE_SUFFIX, 0)
+
+
+def _union(nodes: list[tuple[api_specs.Spec, Schema]], type_name: str, depth: int) -> Shape:
+    shape = Shape(type_name)
+    if depth > MAX_SCHEMA_DEPTH:  # a schema that refers to itself: take the rest as it comes
+        return shape
+    resolved = [(spec, _resolve(spec, node)) for spec, node in nodes]
+    closed = [(spec, node) for spec, node in resolved if "properties" in node]
+    maps = [
+        (spec, node["additionalProperties"])
+        for spec, node in resolved
+        if isinstance(node.get("additionalProperties"), dict)
+    ]
+    items = [(spec, node["items"]) for spec, node in resolved if "items" in node]
+    shape.free = len(closed) < len(resolved) and not maps
+    by_name: dict[str, list[tuple[api_specs.Spec, Schema]]] = {}
+    names: dict[str, str] = {}
+    for spec, node in closed:
+        for name, sub in node["properties"].items():
+            by_name.setdefault(name.lower(), []).append((spec, sub))
+            names.setdefault(name.lower(), _type_name(sub, type_name))
+    shape.members = {key: _union(subs, names[key], depth + 1) for key, subs in by_name.items()}
+    if maps:
+        shape.values = _union(maps, type_name, depth + 1)
+    if items:
+        shape.items = _union(items, type_name, depth + 1)
+    return shape
 
 
 def _shape_path(path: str) -> str:
     return _INDEX.sub("", path).removeprefix("properties.").lower()
 
 
-def _type_name(node: Schema, parent: str, key: str) -> str:
+def _type_name(node: Schema, parent: str) -> str:
     ref = node.get("$ref") or ((node.get("items") or {}).get("$ref"))
     return ref.rsplit("/", 1)[-1] if ref else parent + INLINE_SUFFIX
 
