@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import requests
-from aci_builders import HELLO, container, group
+from aci_builders import ACI_API, HELLO, container, group
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.mgmt.containerinstance.models import (
     AzureFileVolume,
