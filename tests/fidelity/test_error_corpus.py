@@ -55,12 +55,13 @@ POSITION = re.compile(r"\b(line|position) \d+")
 
 # Lowest figures accepted (fractions of the cases whose expected value the source shows), set
 # from what the rules reach: a rule that stops matching fails the suite. The cases the rules of
-# rounds 1-6 were built from keep their own floor (the first figures must not drop when a new
+# rounds 1-7 were built from keep their own floor (the first figures must not drop when a new
 # round adds cases the emulator cannot answer yet); the latest round's built-from cases and the
-# quarters still unseen (rounds 6 and 7) have theirs.
+# quarters still unseen (rounds 6 and 7; the eighth round's other half lies outside the corpus)
+# have theirs.
 FLOORS = {
-    "built-from": {"codes": 67 / 68, "messages": 90 / 97, "statuses": 36 / 37},
-    "built-from, latest round": {"codes": 4 / 8, "messages": 7 / 12},
+    "built-from": {"codes": 71 / 76, "messages": 96 / 108, "statuses": 36 / 39},
+    "built-from, latest round": {"codes": 10 / 10, "messages": 12 / 12, "statuses": 5 / 5},
     "held-out": {"codes": 5 / 7, "messages": 3 / 7, "statuses": 1 / 1},
 }
 
@@ -95,7 +96,11 @@ class Outcome:
         want = self.expected.get("code")
         return None if want is None else self.code == want
 
-    def message_ok(self) -> bool:
+    def message_ok(self) -> bool | None:
+        if self.expected.get("kind") == "control":  # Azure accepted: so must the emulator
+            return self.code is None
+        if self.expected.get("message") is None:  # the source shows only the code
+            return None
         got = normalise(self.message or "")
         if self.expected.get("match") == "prefix":
             return got.startswith(normalise(self.expected["prefix"]))
@@ -107,7 +112,7 @@ class Outcome:
     def describe(self) -> str:
         spec = self.expected
         return (
-            f"{self.case.key}: want {spec.get('status')} {spec.get('code')} {spec['message']!r}\n"
+            f"{self.case.key}: want {spec.get('status')} {spec.get('code')} {spec.get('message')!r}\n"
             f"{' ' * len(self.case.key)}  got  {self.status} {self.code} {self.message!r}"
         )
 
@@ -134,6 +139,8 @@ def drawn_keys() -> set[str]:
     split = yaml.safe_load(SPLIT.read_text(encoding="utf-8"))
     drawn: set[str] = set()
     for round_ in split["rounds"]:
+        if round_["seed"] is None:  # a round whose held-out part lies outside the corpus
+            continue
         keys = sorted(round_["cases"])
         drawn |= set(random.Random(round_["seed"]).sample(keys, len(keys) // 4))
     return drawn
@@ -193,6 +200,13 @@ class Replayer:
         explicit_path = "path" in request
         path = filled(request.get("path", GROUP_PATH), names)
         body = request.get("body")
+        headers = {}
+        if isinstance(request.get("raw_body"), str):  # the bytes as sent, malformed or not
+            headers["Content-Type"] = request.get("content_type", "application/json")
+            data: str | None = filled(request["raw_body"], names)
+            body = None
+        else:
+            data = None
         if not explicit_path and method == "PUT" and not request.get("raw_body"):
             location = request.get("location", case.get("location", "eastus"))
             body = merged({**BASE_GROUP, "location": location}, body or {})
@@ -200,7 +214,6 @@ class Replayer:
         api_version = request.get("api_version", None if explicit_path else ACI_API)
         if api_version is not None:
             params["api-version"] = api_version
-        headers = {}
         authorization = request.get("authorization", f"Bearer {self.token}")
         if authorization is not None:  # null: the header is left out
             headers["Authorization"] = authorization
@@ -209,6 +222,7 @@ class Replayer:
             info.arm_endpoint + path,
             params=params,
             json=filled(body, names) if body is not None else None,
+            data=data,
             headers=headers,
             verify=info.ca_bundle,
             timeout=30,
@@ -282,7 +296,7 @@ def test_corpus_is_complete_and_sourced():
     assert len(keys) == len(set(keys)), "case ids are unique within a category"
     for case in cases:
         spec = case.spec
-        assert spec.get("message"), case.key
+        assert spec.get("message") or spec.get("code") or spec.get("kind") == "control", case.key
         assert spec["request"].get("method"), case.key
         source = spec.get("source") or {}
         assert source.get("url") and source.get("ref") and source.get("date"), case.key
@@ -299,7 +313,9 @@ def test_held_out_quarter_is_recorded():
     known = {case.key for case in load_cases()}
     in_rounds = [key for round_ in split["rounds"] for key in round_["cases"]]
     assert sorted(in_rounds) == sorted(known), "every case is in exactly one split round"
-    assert len(drawn_keys()) >= len(known) // 4 - len(split["rounds"])
+    drawn_rounds = [round_ for round_ in split["rounds"] if round_["seed"] is not None]
+    in_drawn_rounds = sum(len(round_["cases"]) for round_ in drawn_rounds)
+    assert len(drawn_keys()) >= in_drawn_rounds // 4 - len(drawn_rounds)
     assert set(split.get("seen") or []) <= drawn_keys(), "only a drawn case can have been seen"
 
 
@@ -328,7 +344,7 @@ if __name__ == "__main__":
     results = replay_all()
     built = [o for o in results if o.case.key not in held]
     for outcome in built:
-        if not (outcome.message_ok() and outcome.code_ok() is not False):
+        if False in (outcome.message_ok(), outcome.code_ok(), outcome.status_ok()):
             print(outcome.describe())
     print("built-from:", figures(built), file=sys.stderr)
     print("held-out:", figures([o for o in results if o.case.key in held]), file=sys.stderr)

@@ -20,6 +20,10 @@ REFUSED_BY_AZURE = {
     "2021-09-01/ContainerGroupsCreateOrUpdate": "a public address beside subnetIds: Azure answers "
     '"IP Address type can\'t be public when network profile is set." (errors/networking.yaml, '
     "public-ip-with-network-profile)",
+    "2023-05-01/ContainerGroupCreateConfidential": "a misspelt 'priviliged' in a security context: "
+    "Azure's deserializer refuses a member its types lack (errors/volumes.yaml, "
+    "emptydir-unknown-member), as it refuses a confidential container's added capabilities "
+    "(errors/sku.yaml, confidential-seccomp-profile)",
 }
 
 

@@ -111,3 +111,19 @@ def check_subscription_segment(path: str) -> None:
             f"The provided subscription identifier '{found.group(1)[:36]}' is malformed or "
             "invalid.",
         )
+
+
+# Characters no resource name may end with, as ARM lists them (microsoft/vscode-azureappservice#1294).
+TRAILING_CHARACTERS = ". "
+
+
+def check_resource_name(name: str) -> None:
+    """A resource name ending with a character ARM refuses, before any provider reads it: ARM
+    names the run of such characters at its end (the run is our reading; the case shows one)."""
+    trailing = name[len(name.rstrip(TRAILING_CHARACTERS)) :]
+    if trailing:
+        raise bad_request(
+            "InvalidResourceNameTrailingCharacters",
+            f"The provided resource name '{name}' has these invalid trailing characters: "
+            f"'{trailing}'. The name can not end with characters: '{TRAILING_CHARACTERS}'.",
+        )

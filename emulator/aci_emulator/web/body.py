@@ -4,7 +4,8 @@ ARM refuses a body over 4 MB with 413 `RequestContentTooLarge` (sources in emula
 "Limits"). A nesting deeper than 64 levels (Json.NET's default MaxDepth, which ARM's
 deserializer uses: our reading) and the non-JSON literals NaN and Infinity are refused as
 `InvalidRequestContent`. So nothing that reaches the backend is too big to store or too deep to
-render.
+render. Text that is not strict JSON is read as ARM's Json.NET reads it (json_reader.py): its
+leniencies taken, anything else refused in its words.
 
 Property names are read case-insensitively by ARM's deserializer (Json.NET), so an object that
 names one property twice, in the same or another casing (`password` and `Password`), is
@@ -22,6 +23,7 @@ from typing import Any
 from werkzeug import Request
 
 from aci_emulator.errors import ArmError, invalid_content, request_too_large
+from aci_emulator.web import json_reader
 from aci_emulator.web.json_positions import BODY_TEXT_KEY
 
 MAX_DEPTH = 64
@@ -43,7 +45,8 @@ def read_json(request: Request, max_bytes: int) -> Any:
         raise invalid_content(f"The request body could not be read: {err}") from err
     if len(raw) > max_bytes:
         raise request_too_large(max_bytes)
-    text = raw.decode("utf-8", errors="replace")
+    # A byte order mark is dropped, as .NET's reader drops it (our reading).
+    text = raw.decode("utf-8-sig", errors="replace")
     request.environ[BODY_TEXT_KEY] = text  # for the position of a deserializer error
     if not text.strip():
         return {}
@@ -53,7 +56,13 @@ def read_json(request: Request, max_bytes: int) -> Any:
         raise invalid_content(str(err)) from err
     except RecursionError as err:
         raise too_deep() from err
-    except ValueError as err:  # JSONDecodeError, and an integer of over 4300 digits
+    except json.JSONDecodeError:
+        # Not strict JSON: read as ARM's Json.NET reads it, leniently, or refused in its words.
+        try:
+            body = json_reader.read(text, _one_spelling)
+        except (json_reader.JsonNetError, DuplicateProperty) as err:
+            raise invalid_content(str(err)) from err
+    except ValueError as err:  # an integer of over 4300 digits, NaN, Infinity
         raise invalid_content(str(err)) from err
     if depth(body) > MAX_DEPTH:
         raise too_deep()

@@ -27,7 +27,10 @@ def with_position(err: ArmError, text: str | None) -> ArmError:
     if found is None:
         return err
     end = "Required property" in err.message  # reported once the object has been read
-    place = locate(text, found.group(1), end=end)
+    # A member the type lacks is reported once its name and colon are read (Json.NET's
+    # ParseProperty consumes the colon before the deserializer looks the name up).
+    name = "Could not find member" in err.message
+    place = locate(text, found.group(1), end=end, after_name=name)
     if place is None:
         return err
     line, position = place
@@ -35,13 +38,19 @@ def with_position(err: ArmError, text: str | None) -> ArmError:
     return ArmError(err.status, err.code, message, target=err.target, headers=err.headers)
 
 
-def locate(text: str, path: str, *, end: bool = False) -> tuple[int, int] | None:
+def locate(
+    text: str, path: str, *, end: bool = False, after_name: bool = False
+) -> tuple[int, int] | None:
     """Line and position just after the first token of the value at `path` (with `end`: just
-    after the whole value), or None if the text has no such value."""
+    after the whole value; with `after_name`: just after the colon before it), or None if the
+    text has no such value."""
     stack: list[list] = []  # [kind, current key or index, expecting a key]
     i, n = 0, len(text)
+    colon = -1
     while i < n:
         c = text[i]
+        if c == ":":
+            colon = i
         if c in _WHITESPACE or c in ",:":
             if c == "," and stack and stack[-1][0] == "[":
                 stack[-1][1] += 1
@@ -62,6 +71,8 @@ def locate(text: str, path: str, *, end: bool = False) -> tuple[int, int] | None
                 return _place(text, i)
             continue
         here = _path(stack)
+        if after_name and here == path and colon >= 0:
+            return _place(text, colon + 1)
         if c in "{[":
             i += 1
             if here == path and not end:

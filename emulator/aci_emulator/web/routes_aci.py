@@ -128,7 +128,8 @@ def get(ctx, sub: str, rg: str, name: str) -> Response:
 
 
 def create_or_update(ctx, sub: str, rg: str, name: str) -> Response:
-    request = parse_container_group(name, ctx.json(), ctx.request.args.get("api-version"))
+    version = ctx.request.args.get("api-version")
+    request = parse_container_group(name, ctx.json(), version, subscription_id=sub)
     cg, created, op = ctx.cloud.aci.create_or_update_container_group(ctx.sub, rg, name, request)
     body = render.container_group(cg, "create", _api(ctx))
     return json_response(body, 201 if created else 200, _async_headers(ctx, op))

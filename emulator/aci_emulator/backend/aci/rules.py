@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
-import json
 import re
-from importlib import resources
 from typing import Any
 
 from aci_emulator.backend import schema
+from aci_emulator.backend.aci import request_schema, rules_containers
 from aci_emulator.errors import bad_request, invalid_content
-from aci_emulator.web import api_specs
 
 # The api-version that introduced `subnetIds`; before it a private group needs a network
 # profile (our reading of the REST specs' history: 2021-07-01 is the first to define it).
@@ -31,8 +28,13 @@ REGISTRY_IDENTITY_SINCE = "2021-07-01"
 # Images whose manifest says Windows; offline, Microsoft's Windows base images by their name.
 WINDOWS_IMAGE_PREFIXES = ("mcr.microsoft.com/windows/", "mcr.microsoft.com/windows:")
 LABELS = (("cpu", "Cpu"), ("memoryInGB", "MemoryInGB"))
-# Members Azure returns beyond the spec (recorded; web/render_aci.py): Azure's own type has them.
-RETURNED_BEYOND_THE_SPEC = ("provisioningTimeoutInSeconds", "isCustomProvisioningTimeout")
+# Members Azure returns beyond the spec (recorded; web/render_aci.py's RETURNED_BEYOND_SPEC):
+# Azure's own type has them, so a GET, modify, PUT round trip may send them back.
+RETURNED_BEYOND_THE_SPEC = (
+    "provisioningTimeoutInSeconds",
+    "isCustomProvisioningTimeout",
+    "imageRegistryCredentials.isDelegatedIdentity",
+)
 # A network profile is a Microsoft.Network/networkProfiles resource (any casing, as ARM ids).
 NETWORK_PROFILE_ID = re.compile(
     r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/networkProfiles/[^/]+",
@@ -40,51 +42,42 @@ NETWORK_PROFILE_ID = re.compile(
 )
 
 
-def check_all(name: str, body: dict[str, Any], api_version: str | None) -> None:
+# The subscription an ARM resource id names.
+SUBSCRIPTION_OF_ID = re.compile(r"^/subscriptions/([^/]+)/", re.IGNORECASE)
+
+
+def check_all(
+    name: str, body: dict[str, Any], api_version: str | None, subscription_id: str | None = None
+) -> None:
     """Every category's rules, in the order below, on a body validation.py has accepted."""
     props = body["properties"]
     check_resources(name, props)
     check_registries(name, props)
     check_identity(name, props, body.get("identity"), api_version)
     check_image_os(name, props)
-    check_networking(name, props, api_version)
+    check_networking(name, props, api_version, subscription_id)
+    rules_containers.check_environment(name, props, api_version)
+    rules_containers.check_volume_mounts(props)
     check_volumes(props)
     check_diagnostics(props)
     check_confidential(props)
+    rules_containers.check_confidential_security_context(props)
     check_spot(props)
 
 
 # -- the body's members -------------------------------------------------------------------------
 def check_known_members(props: dict[str, Any], api_version: str | None) -> None:
-    """A member the group's properties do not have is refused by the service's deserializer
-    (prefect-archive/prefect-azure#103: `identity` inside `properties`). Known: what any
-    vendored REST spec or the CLI's newer shapes define; checked only for api-versions within
-    the vendored specs' span, so that a newer version's members are never refused (our reading)."""
-    versions = api_specs.vendored_versions()
-    if api_version is None or not versions or not versions[0] <= api_version[:10] <= versions[-1]:
+    """A member no vendored REST spec defines at its place, anywhere in the group's properties,
+    is refused by the service's deserializer (request_schema.py has the evidence); so are
+    members the CLI's newer shapes add or Azure returns beyond the spec, at the group's level."""
+    if not request_schema.applies_to(api_version):
         return
-    known = _group_members()
-    for key in props:
-        if key.lower() not in known:
-            raise invalid_content(
-                f"Could not find member '{key}' on object of type "
-                f"'ContainerGroupPropertiesDefinition'. Path 'properties.{key}'"
-            )
-
-
-@functools.cache
-def _group_members() -> frozenset[str]:
-    members = {name.lower() for name in _properties_of(schema.CONTAINER_GROUP)}
-    members |= {name.lower() for name in RETURNED_BEYOND_THE_SPEC}  # sent back by a GET-then-PUT
-    for version in api_specs.vendored_versions():
-        text = (resources.files("aci_emulator") / "specs" / f"{version}.json").read_text("utf-8")
-        definitions = json.loads(text)["definitions"]
-        for name in ("ContainerGroupProperties", "ContainerGroup"):
-            node = definitions.get(name) or {}
-            for part in [*node.get("allOf", []), node]:
-                inner = (part.get("properties") or {}).get("properties") or {}
-                members |= {key.lower() for key in inner.get("properties") or {}}
-    return frozenset(members)
+    extra = {name.lower() for name in _properties_of(schema.CONTAINER_GROUP)}
+    extra |= {name.lower() for name in RETURNED_BEYOND_THE_SPEC}  # sent back by a GET-then-PUT
+    try:
+        request_schema.check_properties(props, also_known=frozenset(extra))
+    except request_schema.UnknownMember as err:
+        raise invalid_content(str(err)) from err
 
 
 def _properties_of(shape: schema.Obj) -> dict[str, Any]:
@@ -244,11 +237,29 @@ def check_identity(
 
 
 # -- networking ---------------------------------------------------------------------------------
-def check_networking(name: str, props: dict[str, Any], api_version: str | None) -> None:
+def check_networking(
+    name: str, props: dict[str, Any], api_version: str | None, subscription_id: str | None = None
+) -> None:
     """A private address needs a subnet (cocallaw/terraform-azure-tailscale-subnet-router#13);
     before `subnetIds` existed, a network profile (Azure/azure-sdk-for-js#20984,
     CompositionalIT/farmer#125; its code in aztfmod/terraform-azurerm-caf#1145). A public address cannot join a virtual network
     (hashicorp/terraform-provider-azurerm#19579)."""
+    ip = props.get("ipAddress") or {}
+    if _lower(ip.get("type")) == "private" and ip.get("dnsNameLabel") is not None:
+        # Azure/aci-deploy#53: answered before the missing subnet; the code is our reading.
+        raise bad_request(
+            "DnsNameLabelNotSupportedForPrivateIp",
+            "DNS name label for container group is only supported when IP Address type is public.",
+        )
+    for subnet in props.get("subnetIds") or []:
+        found = SUBSCRIPTION_OF_ID.match(str(subnet.get("id") or ""))
+        if subscription_id and found and found.group(1).lower() != subscription_id.lower():
+            # MicrosoftDocs/azure-docs#94486 (the code; the text is our reading).
+            raise bad_request(
+                "SubnetAndContainerGroupMustBeInSameSubscription",
+                f"The subnet '{subnet['id']}' and container group '{name}' must be in the same "
+                "subscription.",
+            )
     profile = props.get("networkProfile")
     if isinstance(profile, dict) and not NETWORK_PROFILE_ID.fullmatch(str(profile.get("id"))):
         # hashicorp/terraform-provider-azurerm#6562: a subnet's id where a profile's belongs.
@@ -256,7 +267,6 @@ def check_networking(name: str, props: dict[str, Any], api_version: str | None) 
             "InvalidNetworkProfile",
             f"Network profile '{profile.get('id')}' is invalid for container group '{name}'.",
         )
-    ip = props.get("ipAddress") or {}
     if _lower(ip.get("type")) == "public" and (
         props.get("subnetIds") or props.get("networkProfile")
     ):
@@ -283,20 +293,14 @@ def check_networking(name: str, props: dict[str, Any], api_version: str | None) 
 # -- volumes --------------------------------------------------------------------------------------
 def check_volumes(props: dict[str, Any]) -> None:
     """Volume names unique in the group (virtual-kubelet/azure-aci#303: names compared as sent,
-    our reading, since volume names are lowercase anyway); a mount path with a colon
-    (Azure/azure-cli#26591: Git Bash's rewritten path)."""
+    our reading, since volume names are lowercase anyway). Mount paths and the volumes an OS
+    can mount: rules_containers.py."""
     seen: set[str] = set()
     for volume in props.get("volumes") or []:
         vname = volume.get("name")
         if vname in seen:
             raise bad_request("DuplicateVolumes", f"Duplicate volumes '{vname}' are found.")
         seen.add(vname)
-    for container in _containers(props):
-        for mount in container["properties"].get("volumeMounts") or []:
-            if ":" in str(mount.get("mountPath") or ""):
-                raise bad_request(
-                    "InvalidVolumeMountPath", "The volume mount path cannot contain ':'"
-                )
 
 
 # -- diagnostics ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import base64
 import re
 from typing import Any
 
-from aci_emulator.backend import schema
+from aci_emulator.backend import rules_arm, schema
 from aci_emulator.backend.aci import bounds, rules
 from aci_emulator.backend.aci.models import (
     Container,
@@ -90,6 +90,7 @@ ALLOW_ALL_CCE_POLICY = base64.b64encode(
 
 
 def check_group_name(name: str) -> None:
+    rules_arm.check_resource_name(name)  # ARM's own rule comes first
     if not (1 <= len(name) <= 63 and GROUP_NAME.fullmatch(name) and "--" not in name):
         raise bad_request(
             "InvalidContainerGroupName",
@@ -100,7 +101,7 @@ def check_group_name(name: str) -> None:
 
 
 def parse_container_group(
-    name: str, body: Any, api_version: str | None = None
+    name: str, body: Any, api_version: str | None = None, subscription_id: str | None = None
 ) -> ContainerGroupRequest:
     """Check a PUT body and read it into a request, with the service's defaults filled in."""
     check_group_name(name)
@@ -110,7 +111,9 @@ def parse_container_group(
     if isinstance(sent.get("properties"), dict):
         rules.check_known_members(sent["properties"], api_version)
     spec = _parse(name, sent)
-    rules.check_all(name, sent, api_version)  # the corpus's rules, by category (rules.py)
+    rules.check_all(
+        name, sent, api_version, subscription_id
+    )  # the corpus's rules, by category (rules.py)
     return ContainerGroupRequest(
         body["location"], tags_of(body), _identity(body.get("identity")), body.get("zones"), spec
     )

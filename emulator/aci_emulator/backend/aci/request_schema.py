@@ -1,0 +1,141 @@
+"""Which members a container group's request may hold, read from the vendored REST specs.
+
+Container Instances deserializes a body strictly: a member its types do not have is refused,
+naming the member, the type and the path ("Could not find member 'medium' on object of type
+'EmptyDirVolume'": virtual-kubelet/virtual-kubelet#64; 'identity' inside the group's properties:
+prefect-archive/prefect-azure#103). Its types are one model for every api-version: a member a
+version lacks is deserialized and then refused by a rule naming the version ("The secure
+environment variable is not supported before version '2018-06-01'": Azure/azure-cli#6643). So a
+member is known when any vendored spec defines it at its place (our reading of that evidence).
+
+An object whose schema declares `properties` (even none, as EmptyDirVolume) is closed; one
+with `additionalProperties` is a map whose values are read by that schema; one with neither
+(an extension's `settings`) is free-form. Read-only members are known: a GET, modify, PUT round
+trip sends them back. The envelope (id, name, tags, identity...) is ARM's and is not checked.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from aci_emulator.web import api_specs
+
+Schema = dict[str, Any]
+# Where the spec declares an object inline, Azure's type is its parent's name + "Definition"
+# (the group's properties are 'ContainerGroupPropertiesDefinition': prefect-azure#103; our
+# reading for the others).
+INLINE_SUFFIX = "Definition"
+_INDEX = re.compile(r"\[\d+\]")
+MAX_SCHEMA_DEPTH = 32
+
+
+class UnknownMember(ValueError):
+    """A member no vendored spec defines at its place."""
+
+    def __init__(self, member: str, type_name: str, path: str) -> None:
+        super().__init__(
+            f"Could not find member '{member}' on object of type '{type_name}'. Path '{path}'"
+        )
+
+
+def applies_to(api_version: str | None) -> bool:
+    """Checked up to the newest vendored version: a newer one may define members we lack."""
+    versions = api_specs.vendored_versions()
+    return bool(api_version and versions) and api_version[:10] <= versions[-1][:10]
+
+
+def check_properties(props: dict[str, Any], also_known: frozenset[str] = frozenset()) -> None:
+    """Raise UnknownMember at the first member of the group's properties no spec defines;
+    members at a place `also_known` names (lowercase dotted paths below the group's properties,
+    without indices: 'imageregistrycredentials.isdelegatedidentity') are taken as they are."""
+    # An explicit stack, in document order (the first unknown member is the one Json.NET meets):
+    # however deep the body, no recursion. A member is looked up when its turn comes.
+    stack: list[tuple[Any, Shape | tuple[Shape, str], str]] = [
+        (props, _group_properties(), "properties")
+    ]
+    while stack:
+        value, shape, path = stack.pop()
+        if isinstance(shape, tuple):
+            parent, key = shape
+            found = parent.members.get(key.lower()) or parent.values
+            if found is None:
+                if _shape_path(path) in also_known:
+                    continue
+                raise UnknownMember(key, parent.type_name, path)
+            shape = found
+        if isinstance(value, list):
+            if shape.items is not None:
+                items = [(v, shape.items, f"{path}[{i}]") for i, v in enumerate(value)]
+                stack.extend(reversed(items))
+        elif isinstance(value, dict) and not shape.free:
+            members = [(item, (shape, key), f"{path}.{key}") for key, item in value.items()]
+            stack.extend(reversed(members))
+
+
+class Shape:
+    """What every vendored spec together lets a place of the body hold."""
+
+    def __init__(self, type_name: str) -> None:
+        self.type_name = type_name
+        self.free = True  # a free-form object, or no object at all: not checked
+        self.members: dict[str, Shape] = {}  # by lowercase name
+        self.values: Shape | None = None  # a map's values
+        self.items: Shape | None = None  # an array's items
+
+
+@functools.cache
+def _group_properties() -> Shape:
+    """The union of the group's `properties` over every vendored spec, built once."""
+    nodes = []
+    for spec in _specs():
+        group = _resolve(spec, spec.definition("ContainerGroup"))
+        nodes.append((spec, group["properties"]["properties"]))
+    return _union(nodes, "ContainerGroupProperties" + INLINE_SUFFIX, 0)
+
+
+def _union(nodes: list[tuple[api_specs.Spec, Schema]], type_name: str, depth: int) -> Shape:
+    shape = Shape(type_name)
+    if depth > MAX_SCHEMA_DEPTH:  # a schema that refers to itself: take the rest as it comes
+        return shape
+    resolved = [(spec, _resolve(spec, node)) for spec, node in nodes]
+    closed = [(spec, node) for spec, node in resolved if "properties" in node]
+    maps = [
+        (spec, node["additionalProperties"])
+        for spec, node in resolved
+        if isinstance(node.get("additionalProperties"), dict)
+    ]
+    items = [(spec, node["items"]) for spec, node in resolved if "items" in node]
+    shape.free = len(closed) < len(resolved) and not maps
+    by_name: dict[str, list[tuple[api_specs.Spec, Schema]]] = {}
+    names: dict[str, str] = {}
+    for spec, node in closed:
+        for name, sub in node["properties"].items():
+            by_name.setdefault(name.lower(), []).append((spec, sub))
+            names.setdefault(name.lower(), _type_name(sub, type_name))
+    shape.members = {key: _union(subs, names[key], depth + 1) for key, subs in by_name.items()}
+    if maps:
+        shape.values = _union(maps, type_name, depth + 1)
+    if items:
+        shape.items = _union(items, type_name, depth + 1)
+    return shape
+
+
+def _shape_path(path: str) -> str:
+    return _INDEX.sub("", path).removeprefix("properties.").lower()
+
+
+def _type_name(node: Schema, parent: str) -> str:
+    ref = node.get("$ref") or ((node.get("items") or {}).get("$ref"))
+    return ref.rsplit("/", 1)[-1] if ref else parent + INLINE_SUFFIX
+
+
+def _resolve(spec: api_specs.Spec, node: Schema) -> Schema:
+    """The node with its $ref followed and its allOf parts merged, as api_specs reads them."""
+    return spec._resolve(node)
+
+
+@functools.cache
+def _specs() -> tuple[api_specs.Spec, ...]:
+    return tuple(api_specs.Spec(v) for v in api_specs.vendored_versions())
