@@ -29,6 +29,7 @@ Schema = dict[str, Any]
 INLINE_SUFFIX = "Definition"
 _INDEX = re.compile(r"\[\d+\]")
 MAX_SCHEMA_DEPTH = 32
+_DECLARING_KEYS = frozenset({"type", "properties", "additionalProperties", "items"})
 
 
 class UnknownMember(ValueError):
@@ -107,7 +108,11 @@ def _union(nodes: list[tuple[api_specs.Spec, Schema]], type_name: str, depth: in
         if isinstance(node.get("additionalProperties"), dict)
     ]
     items = [(spec, node["items"]) for spec, node in resolved if "items" in node]
-    shape.free = len(closed) < len(resolved) and not maps
+    # A node that declares nothing (the TypeSpec-generated 2026-06-01-preview leaves emptyDir
+    # with a description alone) says nothing of its members: the versions that declare them
+    # decide; free-form only where a version declares an object without members.
+    declared = [node for _, node in resolved if _DECLARING_KEYS & node.keys()]
+    shape.free = (len(closed) < len(declared) or not declared) and not maps
     by_name: dict[str, list[tuple[api_specs.Spec, Schema]]] = {}
     names: dict[str, str] = {}
     for spec, node in closed:
