@@ -422,3 +422,71 @@ def test_the_first_unknown_member_in_the_text_is_the_one_named(raw, rg):
         "Could not find member 'sizeLimit' on object of type 'ContainerProperties'"
         in (answer.json()["error"]["message"])
     )
+
+
+# -- mounts, ports and diagnostics measured on an independent batch ---------------------------------
+@SETTINGS
+@given(
+    defined=st.lists(st.sampled_from(["data", "logs", "cache"]), unique=True, max_size=2),
+    mounted=st.lists(st.sampled_from(["data", "logs", "cache", "Config"]), unique=True, min_size=1),
+)
+def test_a_mount_names_a_volume_of_the_group(aci, rg, defined, mounted):
+    """VolumesNotFound names the mounts no volume of the group answers, in mount order
+    (virtual-kubelet/virtual-kubelet#367; the join of several names is our reading)."""
+    app = container()
+    app.volume_mounts = [VolumeMount(name=m, mount_path=f"/mnt/{m.lower()}") for m in mounted]
+    definition = group(app, public=False)
+    definition.volumes = [Volume(name=d, empty_dir={}) for d in defined]
+    missing = [m for m in mounted if m not in defined]
+    name = fresh()
+    if not missing:
+        aci.container_groups.begin_create_or_update(rg, name, definition).result()
+        return
+    err = sdk_error(aci, rg, name, definition)
+    assert err.status_code == 400 and err.error.code == "VolumesNotFound"
+    assert err.error.message == f"Volumes '{','.join(missing)}' in container 'app'are not found."
+
+
+@SETTINGS
+@given(
+    group_protocol=st.sampled_from(["TCP", "UDP", "tcp", "udp", None]),
+    container_protocol=st.sampled_from(["TCP", "UDP", None]),
+)
+def test_a_group_port_is_used_only_by_a_container_port_of_its_protocol(
+    raw, rg, group_protocol, container_protocol
+):
+    """UnreferencedIpAddressPorts counts a port with its protocol, TCP when none is sent
+    (Azure/azure-libraries-for-net#216: UDP on the group, TCP on the container)."""
+    port = {"port": 4900} | ({"protocol": container_protocol} if container_protocol else {})
+    ip_port = {"port": 4900} | ({"protocol": group_protocol} if group_protocol else {})
+    body = raw_group(ipAddress={"type": "Public", "ports": [ip_port]})
+    body["properties"]["containers"][0]["properties"]["ports"] = [port]
+    name = fresh()
+    answer = raw.request("PUT", raw.cg_path(rg, name), api_version=ACI_API, json=body)
+    if (group_protocol or "TCP").upper() == (container_protocol or "TCP").upper():
+        assert answer.status_code == 201, answer.text
+        return
+    assert answer.status_code == 400
+    assert answer.json()["error"] == {
+        "code": "UnreferencedIpAddressPorts",
+        "message": "Following ports '4900' in the 'ipAddress' are not used by any container in "
+        f"container group '{name}'.",
+    }
+
+
+@SETTINGS
+@given(log_type=st.sampled_from([None, "ContainerInstanceLogs", "ContainerInsights"]))
+def test_log_analytics_metadata_goes_with_container_insights_alone(raw, rg, log_type):
+    analytics = {"workspaceId": str(uuid.uuid4()), "workspaceKey": "a2V5", "metadata": {"k": "v"}}
+    if log_type:
+        analytics["logType"] = log_type
+    body = raw_group(diagnostics={"logAnalytics": analytics})
+    answer = raw.request("PUT", raw.cg_path(rg, fresh()), api_version=ACI_API, json=body)
+    if log_type == "ContainerInsights":
+        assert answer.status_code == 201, answer.text
+        return
+    assert answer.status_code == 400
+    assert answer.json()["error"] == {
+        "code": "LogAnalyticsMetadataNotAllowed",
+        "message": f"Log Analytics metadata is not allowed for log type: '{log_type or '<null>'}'.",
+    }

@@ -305,16 +305,18 @@ def check_volumes(props: dict[str, Any]) -> None:
 
 # -- diagnostics ----------------------------------------------------------------------------------
 def check_diagnostics(props: dict[str, Any]) -> None:
-    """Metadata beside the ContainerInstanceLogs log type, even empty
-    (Azure/azure-rest-api-specs#9768, hashicorp/terraform-provider-azurerm#13650)."""
+    """Metadata, even empty, only with the ContainerInsights log type: beside
+    ContainerInstanceLogs (Azure/azure-rest-api-specs#9768,
+    hashicorp/terraform-provider-azurerm#13650) or with no log type at all, which Azure names
+    '<null>' (hashicorp/terraform-provider-azurerm#4013; the text as for a log type, our
+    reading)."""
     analytics = (props.get("diagnostics") or {}).get("logAnalytics") or {}
-    if (
-        _lower(analytics.get("logType")) == "containerinstancelogs"
-        and analytics.get("metadata") is not None
-    ):
+    log_type = analytics.get("logType")
+    if analytics.get("metadata") is not None and _lower(log_type) != "containerinsights":
+        shown = "<null>" if log_type is None else str(log_type)
         raise bad_request(
             "LogAnalyticsMetadataNotAllowed",
-            "Log Analytics metadata is not allowed for log type: 'ContainerInstanceLogs'.",
+            f"Log Analytics metadata is not allowed for log type: '{shown}'.",
         )
 
 

@@ -77,6 +77,21 @@ def check_volume_mounts(props: dict[str, Any]) -> None:
                     f"The volume mount path '{path}' in container '{container['name']}' is "
                     "invalid. It can't contain ':'.",
                 )
+    defined = {volume.get("name") for volume in props.get("volumes") or []}
+    for container in _containers(props):
+        missing = [
+            str(mount.get("name"))
+            for mount in container["properties"].get("volumeMounts") or []
+            if mount.get("name") not in defined
+        ]
+        if missing:
+            # virtual-kubelet/virtual-kubelet#367 (Azure's missing space kept); several names
+            # joined by commas is our reading.
+            raise bad_request(
+                "VolumesNotFound",
+                f"Volumes '{','.join(dict.fromkeys(missing))}' in container "
+                f"'{container['name']}'are not found.",
+            )
     if str(props.get("osType")).lower() != "windows":
         return
     for volume in props.get("volumes") or []:

@@ -363,8 +363,10 @@ def _ip_address(group: str, ip: dict[str, Any], containers: list[Container]) -> 
     ip_type = enum(ip, "type", path, IP_TYPES, "")
     if not ip_type:
         raise invalid_content(f"Required property 'type' not found in JSON. Path '{path}'")
-    exposed = {p.port for c in containers for p in c.ports}
-    missing = [p.port for p in ports if p.port not in exposed]
+    # A port counts with its protocol (TCP when none is sent): UDP on the group and TCP on the
+    # container is not used (Azure/azure-libraries-for-net#216).
+    exposed = {(p.port, str(p.protocol or "TCP").upper()) for c in containers for p in c.ports}
+    missing = [p.port for p in ports if (p.port, str(p.protocol).upper()) not in exposed]
     if missing:
         raise bad_request(
             "UnreferencedIpAddressPorts",
