@@ -89,7 +89,8 @@ class Ctx:
         return self.identity.issuer_base.rstrip("/")
 
     def json(self) -> Any:
-        return body.read_json(self.request, self.config.limits.max_body_bytes)
+        limits = self.config.limits
+        return body.read_json(self.request, limits.max_body_bytes, limits.max_json_values)
 
 
 class ArmApplication:
