@@ -39,7 +39,7 @@ from aci_emulator.web.json_positions import BODY_TEXT_KEY
 
 MAX_DEPTH = json_reader.MAX_DEPTH
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # may leave a lone surrogate
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
 def read_json(request: Request, max_bytes: int, max_values: int = Limits.max_json_values) -> Any:
