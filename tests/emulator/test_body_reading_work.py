@@ -30,8 +30,8 @@ class CountedPattern:
     def __init__(self, pattern: Any, tally: list[int]) -> None:
         self.pattern, self.tally = pattern, tally
 
-    def match(self, text: str, pos: int) -> Any:
-        found = self.pattern.match(text, pos)
+    def match(self, text: str, pos: int, endpos: int = 2**62) -> Any:
+        found = self.pattern.match(text, pos, endpos)
         self.tally[0] += 1 + (found.end() - pos if found else 0)
         return found
 

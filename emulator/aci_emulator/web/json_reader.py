@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import json.scanner
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +46,8 @@ _MEMBER_RUN = re.compile(
     rf'(?:[ \t\r\n]*"(?:[^"\\]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{{4}})*"[ \t\r\n]*:[ \t\r\n]*'
     rf"{_STRICT_SCALAR}[ \t\r\n]*,)+"
 )
+# An integer Python's parser refuses to convert (its default limit on digits).
+_LONG_INTEGER = re.compile(f"[0-9]{{{sys.int_info.default_max_str_digits + 1}}}")
 _EMPTY_SLOTS = re.compile(r"(?:,[ \t\r\n]*)+")
 _PLAIN = {q: re.compile(f"[^{q}\\\\]*") for q in "\"'"}  # a string's run up to a quote or escape
 
@@ -260,10 +263,18 @@ class Reader:
         try:
             run = self.pairs_decoder.decode(opening + found.group()[:-1].rstrip() + closing)
         except ValueError:
-            # e.g. an integer of over 4300 digits: the whole run is read item by item, and
-            # no later part of it is matched again (which would cost the run's length per item).
+            # An integer of over 4300 digits: the items before it are read at once, the rest
+            # item by item, and no later part of the run is matched again (which would cost
+            # the run's length per item).
             self.runs_from = found.end()
-            return None
+            long = _LONG_INTEGER.search(self.text, self.i, found.end())
+            found = pattern.match(self.text, self.i, long.start()) if long else None
+            if found is None:
+                return None
+            try:
+                run = self.pairs_decoder.decode(opening + found.group()[:-1].rstrip() + closing)
+            except ValueError:
+                return None
         self.i = found.end()
         return run
 
