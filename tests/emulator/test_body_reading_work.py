@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from aci_emulator.web import json_census, json_positions, json_reader
@@ -138,6 +138,18 @@ def test_the_census_counts_what_a_parser_builds(value, indent, comment):
     lenient = f"/*{closed}*/ {text} //{comment.replace(chr(10), '')}"
     assert json_census.measure(lenient) == json_census.Census(*expected)
     assert json_reader.read(lenient) == json.loads(text)
+
+
+@SETTINGS
+@given(value=VALUES, limit=st.integers(1, 80))
+@example(value=[1, 2, 3], limit=3)  # one value more than the limit: the last ends the text
+@example(value={"a": 1, "b": [2]}, limit=3)
+def test_the_census_under_any_limit_counts_every_value(value, limit):
+    text = json.dumps(value)
+    values, depth = values_and_depth(value)
+    census = json_census.measure(text, max_values=limit)
+    assert census.values == values
+    assert census.depth == depth if values <= limit else census.depth <= depth
 
 
 def test_the_census_stops_counting_depth_where_a_reader_would_have_read_too_much():

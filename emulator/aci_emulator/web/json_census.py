@@ -46,6 +46,7 @@ def measure(text: str, max_values: int | None = None) -> Census:
     # is part of a multi-byte character.
     tokens = _OPAQUE.sub("0", text).encode("utf-8", "surrogatepass")
     compact = tokens.translate(None, _SPACE)
+    del tokens  # a body's copies held at once: the text, and one of these
     if not compact:
         return Census(0, 0)
     opened = compact.count(b"[") + compact.count(b"{")
@@ -53,8 +54,9 @@ def measure(text: str, max_values: int | None = None) -> Census:
     values = 1 + compact.count(b",") + opened - empty
     if max_values is not None and values > max_values:
         # Only the text a reader meets within its first max_values values.
-        cut = next(islice(_COUNTED.finditer(compact), max_values, None)).start()
-        compact = compact[:cut]
+        # (The document itself is the first value, so the last can start the text's end.)
+        past = next(islice(_COUNTED.finditer(compact), max_values, None), None)
+        compact = compact[: past.start()] if past else compact
         opened = compact.count(b"[") + compact.count(b"{")
     # Past 2 * opened + 1 brackets, more have closed than ever opened: a reader stops before.
     brackets = compact.translate(None, _NOT_BRACKET)[: 2 * opened + 1]
