@@ -39,6 +39,8 @@ class Limits:
     read_seconds: float = 30.0  # one read while a request is being received
     body_seconds: float = 30.0  # from the end of the head to the end of the body
     max_body_bytes: int = 4 * 1024 * 1024  # ARM's 4 MB: 413 RequestContentTooLarge
+    # 4 MB of `{},` would be 1.3 million objects; Azure's largest bodies hold a few thousand.
+    max_json_values: int = 100_000  # JSON values in one body, counted before it is parsed
     # Memory for bodies held at once, all clients together (503 past it); the first
     # `free_body_bytes` of each body are not counted, so small requests are never refused.
     max_buffered_bytes: int = 64 * 1024 * 1024  # bodies held at once beyond their free part

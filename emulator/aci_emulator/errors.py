@@ -82,6 +82,16 @@ def request_headers_too_large(*, max_count: int = 0, max_bytes: int = 0) -> ArmE
     return ArmError(431, "RequestHeaderFieldsTooLarge", message)
 
 
+def too_many_json_values(max_values: int) -> ArmError:
+    """A body of more JSON values than the emulator reads (Limits.max_json_values): ARM's answer
+    to a body too large, its size counted in values (our reading)."""
+    return ArmError(
+        413,
+        "RequestContentTooLarge",
+        f"The request content size exceeds the maximum size of {max_values} JSON values.",
+    )
+
+
 def invalid_port(port: str, where: str) -> ArmError:
     """A port outside 1-65535 (our reading: no real answer found); `where` names its place."""
     return bad_request(

@@ -71,6 +71,35 @@ CLASSES = [
         ],
     ),
     (
+        "a body of many small JSON values (4 MB of `{},` is 1.3 million objects)",
+        ["max_json_values"],
+        "413 `RequestContentTooLarge` before any object is built (MaxDepth's 400 if a reader "
+        "meets it first)",
+        [
+            "emulator/test_body_limits.py::"
+            "test_a_body_over_the_values_limit_is_refused_before_anything_is_stored",
+            "emulator/test_body_limits.py::test_the_sdk_meets_the_values_limit_as_a_413",
+            "emulator/test_body_limits.py::test_the_first_limit_a_reader_meets_is_the_one_named",
+        ],
+    ),
+    (
+        "JSON shaped to be read slowly: a run of numbers holding one too long for Python, "
+        "nesting past MaxDepth, an error's position past a deep, wide value",
+        ["one pass over the text (aci_emulator.web.json_census, json_reader, json_positions)"],
+        "Json.NET's 400 at a cost bounded by the body's length",
+        [
+            "emulator/test_body_reading_work.py::test_reading_costs_a_bounded_multiple_of_the_text",
+            "emulator/test_body_reading_work.py::"
+            "test_every_value_is_placed_where_json_net_reports_it",
+        ],
+    ),
+    (
+        "a body sent without a token to a route that names the body's location",
+        ["the token is checked before any body is read (aci_emulator.web.app)"],
+        "400 `NoRegisteredProviderFound` naming the path's location; the body unread",
+        ["emulator/test_body_limits.py::test_a_body_is_not_read_before_its_token_is_checked"],
+    ),
+    (
         "many large bodies at once, held unfinished",
         ["max_buffered_bytes", "free_body_bytes"],
         "503 `ServerBusy` with Retry-After past the shared budget; small requests still served",

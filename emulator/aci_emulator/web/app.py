@@ -91,7 +91,8 @@ class Ctx:
         return self.identity.issuer_base.rstrip("/")
 
     def json(self) -> Any:
-        return body.read_json(self.request, self.config.limits.max_body_bytes)
+        limits = self.config.limits
+        return body.read_json(self.request, limits.max_body_bytes, limits.max_json_values)
 
 
 class ArmApplication:
@@ -240,12 +241,17 @@ class ArmApplication:
 
 def _no_provider_for(ctx: Ctx, path: str, version: str) -> ArmError:
     """ARM's answer to an api-version the Container Instances provider does not serve
-    (Azure/azure-cli#30444): it names the location, the type and what is supported."""
+    (Azure/azure-cli#30444): it names the location, the type and what is supported.
+
+    The api-version is checked before the token (ARM's order), so this answer comes to clients
+    without one too; the body, which names the location, is read only for a client whose token
+    is valid: nothing an anonymous client sends is parsed (the location is then the path's, or
+    'global': our reading)."""
     location = ""
-    try:
-        body = ctx.json() if ctx.request.content_length else None
-    except ArmError:
-        body = None
+    body = None
+    if ctx.request.content_length and _has_valid_token(ctx):
+        with contextlib.suppress(ArmError):
+            body = ctx.json()
     if isinstance(body, dict) and isinstance(body.get("location"), str):
         location = normalize_location(body["location"]) or body["location"]
     found = re.search(r"/locations/([^/]+)", path, re.IGNORECASE)
@@ -260,3 +266,11 @@ def _no_provider_for(ctx: Ctx, path: str, version: str) -> ArmError:
         f"api-versions are '{', '.join(ACI_VERSIONS)}'. The supported locations are "
         f"'{', '.join(REGIONS)}'.",
     )
+
+
+def _has_valid_token(ctx: Ctx) -> bool:
+    try:
+        ctx.identity.verify(ctx.request.headers.get("Authorization"))
+    except ArmError:
+        return False
+    return True

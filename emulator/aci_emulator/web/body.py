@@ -1,11 +1,16 @@
-"""Reading a request's JSON body within ARM's bounds: size, depth, and JSON proper.
+"""Reading a request's JSON body within ARM's bounds: size, values, depth, and JSON proper.
 
 ARM refuses a body over 4 MB with 413 `RequestContentTooLarge` (sources in emulator/README.md,
-"Limits"). A nesting deeper than 64 levels (Json.NET's default MaxDepth, which ARM's
-deserializer uses: our reading) and the non-JSON literals NaN and Infinity are refused as
-`InvalidRequestContent`. So nothing that reaches the backend is too big to store or too deep to
-render. Text that is not strict JSON is read as ARM's Json.NET reads it (json_reader.py): its
-leniencies taken, anything else refused in its words.
+"Limits"); a body of more JSON values than Limits.max_json_values gets the same answer (our
+reading: 4 MB of `{},` would otherwise become over a million objects). A nesting deeper than 64
+levels (Json.NET's default MaxDepth, which ARM's deserializer uses: our reading) and the
+non-JSON literals NaN and Infinity are refused as `InvalidRequestContent`. Values and depth are
+counted from the text before anything is parsed (json_census.py). So nothing that reaches the
+backend is too big to store or too deep to render. Text that is not strict JSON, or that
+Python's parser reads otherwise than Json.NET (an integer of over 4300 digits), is read as ARM's
+Json.NET reads it (json_reader.py): its leniencies taken, anything else refused in its words.
+An escaped lone surrogate (`"\\ud800"`) is read as U+FFFD, as Json.NET reads it, so every string
+that reaches the backend can be encoded.
 
 Property names are read case-insensitively by ARM's deserializer (Json.NET), so an object that
 names one property twice, in the same or another casing (`password` and `Password`), is
@@ -18,18 +23,26 @@ depends on the model, so refusing is our reading (its wording follows Json.NET's
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from werkzeug import Request
 
-from aci_emulator.errors import ArmError, invalid_content, request_too_large
-from aci_emulator.web import json_reader
+from aci_emulator.config import Limits
+from aci_emulator.errors import (
+    invalid_content,
+    request_too_large,
+    too_many_json_values,
+)
+from aci_emulator.web import json_census, json_reader
 from aci_emulator.web.json_positions import BODY_TEXT_KEY
 
-MAX_DEPTH = 64
+MAX_DEPTH = json_reader.MAX_DEPTH
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # may leave a lone surrogate
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
-def read_json(request: Request, max_bytes: int) -> Any:
+def read_json(request: Request, max_bytes: int, max_values: int = Limits.max_json_values) -> Any:
     """The body as JSON, `{}` when empty; ArmError 400 or 413 when it cannot be accepted.
 
     The door has already refused a body over `max_bytes` (Limits.max_body_bytes) when the app runs
@@ -50,40 +63,48 @@ def read_json(request: Request, max_bytes: int) -> Any:
     request.environ[BODY_TEXT_KEY] = text  # for the position of a deserializer error
     if not text.strip():
         return {}
+    # Whichever limit a reader meets first: MaxDepth within the first max_values values is
+    # named where it is passed; past them the body is too large, whatever follows.
+    census = json_census.measure(text, max_values)
+    if census.values > max_values and census.depth <= MAX_DEPTH:
+        raise too_many_json_values(max_values)
     try:
-        body = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_one_spelling)
-    except DuplicateProperty as err:
+        body = _parse(text, census.depth)
+    except (json_reader.JsonNetError, DuplicateProperty) as err:
         raise invalid_content(str(err)) from err
-    except RecursionError as err:
-        raise too_deep() from err
-    except json.JSONDecodeError:
-        # Not strict JSON: read as ARM's Json.NET reads it, leniently, or refused in its words.
+    if _SURROGATE_ESCAPE.search(text):
         try:
-            body = json_reader.read(text, _one_spelling)
-        except (json_reader.JsonNetError, DuplicateProperty) as err:
+            body = _without_lone_surrogates(body)
+        except DuplicateProperty as err:
             raise invalid_content(str(err)) from err
-    except ValueError as err:  # an integer of over 4300 digits, NaN, Infinity
-        raise invalid_content(str(err)) from err
-    if depth(body) > MAX_DEPTH:
-        raise too_deep()
     return body
 
 
-def depth(value: Any) -> int:
-    """How deeply arrays and objects nest (a scalar is 0), without recursion."""
-    deepest = 0
-    stack = [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, level)
-        stack.extend((child, level + 1) for child in children)
-    return deepest
+def _parse(text: str, depth: int) -> Any:
+    """Python's parser for strict JSON within MaxDepth (the usual body, at C speed); Json.NET's
+    reading for the rest, which names where the text stops being readable."""
+    if depth <= MAX_DEPTH:
+        try:
+            return json.loads(text, parse_constant=_not_json, object_pairs_hook=_one_spelling)
+        except DuplicateProperty:
+            raise
+        except ValueError:
+            pass  # not strict JSON; NaN, Infinity; an integer of over 4300 digits
+    return json_reader.read(text, _one_spelling, depth=depth)
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """The value with each lone surrogate (which only an escape can write) read as U+FFFD.
+    The depth is within MaxDepth, so recursion is bounded."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return _one_spelling(
+            [(_SURROGATE.sub("\ufffd", k), _without_lone_surrogates(v)) for k, v in value.items()]
+        )
+    return value
 
 
 class DuplicateProperty(ValueError):
@@ -116,9 +137,5 @@ def _shown(name: str) -> str:
     return name if len(name) <= 100 else name[:100] + "…"
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"Unexpected token '{name}': not a JSON value")
-
-
-def too_deep() -> ArmError:
-    return invalid_content(f"The reader's MaxDepth of {MAX_DEPTH} has been exceeded")
+def _not_json(name: str) -> Any:
+    raise ValueError(name)  # NaN, Infinity: Json.NET's reader refuses them in its words

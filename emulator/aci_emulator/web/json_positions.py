@@ -11,12 +11,22 @@ position 22.": Azure/azure-sdk-for-js#36767). The rules report the path; this ad
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from aci_emulator.errors import ArmError
+from aci_emulator.web import json_reader
 
 BODY_TEXT_KEY = "aci_emulator.body_text"  # where body.py leaves the text it parsed
 _PATH_AT_END = re.compile(r"Path '((?:[^']|'')*)''\.$")
-_WHITESPACE = " \t\r\n"
+# Strings (open at the end: to the end), comments, punctuation, and any other run of text.
+_TOKEN = re.compile(
+    r'"[^"\\]*(?:\\[\s\S][^"\\]*)*"?'
+    r"|'[^'\\]*(?:\\[\s\S][^'\\]*)*'?"
+    r"|/\*[\s\S]*?(?:\*/|\Z)|//[^\n]*|/"
+    r"|[{}\[\],:]"
+    r"|[^\s{}\[\],:\"'/]+"
+)
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
 def with_position(err: ArmError, text: str | None) -> ArmError:
@@ -43,81 +53,78 @@ def locate(
 ) -> tuple[int, int] | None:
     """Line and position just after the first token of the value at `path` (with `end`: just
     after the whole value; with `after_name`: just after the colon before it), or None if the
-    text has no such value."""
-    stack: list[list] = []  # [kind, current key or index, expecting a key]
-    i, n = 0, len(text)
+    text has no such value.
+
+    One pass over the text's tokens, each compared with the path in time of its own length
+    (each open container remembers how much of `path` its own path matches), so the cost is
+    the text's length whatever its nesting. Json.NET's leniencies (single quotes, bare names,
+    comments) are read as tokens too; a key's escapes are decoded as the body's were."""
+    # One frame per open container: [is_object, key or index, expecting a key, matched], where
+    # `matched` is how much of `path` the container's own path is, or -1 if it is none of it.
+    stack: list[list[Any]] = []
     colon = -1
-    while i < n:
-        c = text[i]
-        if c == ":":
-            colon = i
-        if c in _WHITESPACE or c in ",:":
-            if c == "," and stack and stack[-1][0] == "[":
-                stack[-1][1] += 1
-            elif c == "," and stack:
-                stack[-1][2] = True
-            i += 1
+    for token in _TOKEN.finditer(text):
+        c = token.group()[0]
+        if c == "/" or c == ",":
+            if c == "," and stack:
+                frame = stack[-1]
+                if frame[0]:
+                    frame[2] = True
+                else:
+                    frame[1] += 1
             continue
-        if stack and stack[-1][0] == "{" and stack[-1][2] and c == '"':
-            j = _string_end(text, i)
-            stack[-1][1], stack[-1][2] = _unescape(text[i + 1 : j - 1]), False
-            i = j
+        if c == ":":
+            colon = token.start()
             continue
         if c in "}]":
-            closing = _path(stack[:-1])
-            stack.pop()
-            i += 1
-            if end and closing == path:
-                return _place(text, i)
+            if not stack:
+                return None  # a stray closing bracket: the parser refused this text already
+            matched = stack.pop()[3]
+            if end and matched == len(path):
+                return _place(text, token.end())
             continue
-        here = _path(stack)
-        if after_name and here == path and colon >= 0:
-            return _place(text, colon + 1)
+        if stack and stack[-1][0] and stack[-1][2]:
+            stack[-1][1], stack[-1][2] = _key(token.group()), False
+            continue
+        here = _matched(stack, path)
+        if here == len(path):
+            if after_name and colon >= 0:
+                return _place(text, colon + 1)
+            if c not in "{[" or not end:  # a scalar ends where it starts; a container, later
+                return _place(text, token.end())
         if c in "{[":
-            i += 1
-            if here == path and not end:
-                return _place(text, i)
-            stack.append(["{", None, True] if c == "{" else ["[", 0, False])
-            continue
-        j = _string_end(text, i) if c == '"' else _scalar_end(text, i)
-        if here == path:
-            return _place(text, j)
-        i = j
+            is_object = c == "{"
+            stack.append([is_object, None if is_object else 0, is_object, here])
     return None
 
 
-def _path(stack: list[list]) -> str:
-    """Json.NET's path of the value the innermost container is at ('' for the root)."""
-    parts = []
-    for kind, key, _ in stack:
-        if kind == "{":
-            parts.append(f".{key}" if key is not None else "")
-        else:
-            parts.append(f"[{key}]")
-    return "".join(parts).lstrip(".")
+def _matched(stack: list[list[Any]], path: str) -> int:
+    """How much of `path` the path of the value about to be read is, or -1."""
+    if not stack:
+        return 0
+    is_object, key, _, matched = stack[-1]
+    if matched < 0:
+        return -1
+    if is_object:
+        part = "" if key is None else "." + key
+        if matched == 0:
+            part = part.lstrip(".")  # Json.NET's path has no leading dot
+    else:
+        part = f"[{key}]"
+    return matched + len(part) if path.startswith(part, matched) else -1
 
 
-def _string_end(text: str, i: int) -> int:
-    j = i + 1
-    while j < len(text):
-        if text[j] == "\\":
-            j += 2
-            continue
-        if text[j] == '"':
-            return j + 1
-        j += 1
-    return len(text)
-
-
-def _scalar_end(text: str, i: int) -> int:
-    j = i
-    while j < len(text) and text[j] not in _WHITESPACE + ",]}":
-        j += 1
-    return max(j, i + 1)
-
-
-def _unescape(raw: str) -> str:
-    return raw.replace('\\"', '"').replace("\\\\", "\\")
+def _key(token: str) -> str | None:
+    """A property's name as the body's reader read it (escapes decoded, a lone surrogate as
+    U+FFFD); None for one that cannot be read."""
+    if token[0] not in "\"'":
+        return token  # a bare name
+    if "\\" not in token:
+        return token[1:-1]
+    try:
+        return _SURROGATE.sub("\ufffd", str(json_reader.read(token)))
+    except json_reader.JsonNetError:
+        return None
 
 
 def _place(text: str, index: int) -> tuple[int, int]:

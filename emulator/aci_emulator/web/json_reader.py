@@ -12,7 +12,10 @@ position follow its rules: an array's index counts the values read so far, a pro
 once its colon is read, the position counts the characters before the one it stopped at.
 
 body.py reads strict JSON with Python's parser and comes here only for text that parser
-refused, so the usual body costs nothing extra.
+refused, so the usual body costs nothing extra. Every character is read a bounded number of
+times: a run of values Python's parser refuses is read item by item once, never matched again,
+and nesting is measured from the text before reading (json_census.py), so no subtree is scanned
+again at each level to learn its depth.
 """
 
 from __future__ import annotations
@@ -20,8 +23,11 @@ from __future__ import annotations
 import json
 import json.scanner
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
+
+from aci_emulator.web import json_census
 
 MAX_DEPTH = 64  # Json.NET's default MaxDepth
 WASTE_BUDGET = 4  # times the text's length scanned in vain, at most
@@ -40,6 +46,8 @@ _MEMBER_RUN = re.compile(
     rf'(?:[ \t\r\n]*"(?:[^"\\]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{{4}})*"[ \t\r\n]*:[ \t\r\n]*'
     rf"{_STRICT_SCALAR}[ \t\r\n]*,)+"
 )
+# An integer Python's parser refuses to convert (its default limit on digits).
+_LONG_INTEGER = re.compile(f"[0-9]{{{sys.int_info.default_max_str_digits + 1}}}")
 _EMPTY_SLOTS = re.compile(r"(?:,[ \t\r\n]*)+")
 _PLAIN = {q: re.compile(f"[^{q}\\\\]*") for q in "\"'"}  # a string's run up to a quote or escape
 
@@ -49,7 +57,9 @@ class JsonNetError(ValueError):
 
 
 class Reader:
-    def __init__(self, text: str, make_object: Callable[[list[tuple[str, Any]]], Any]) -> None:
+    def __init__(
+        self, text: str, make_object: Callable[[list[tuple[str, Any]]], Any], depth: int
+    ) -> None:
         self.text = text
         self.i = 0
         self.make_object = make_object
@@ -64,6 +74,10 @@ class Reader:
         self.scan = json.scanner.make_scanner(decoder)
         self.pairs_decoder = json.JSONDecoder(object_pairs_hook=list, strict=False)
         self.wasted = 0
+        # A text nested deeper than MaxDepth has its containers read here, one level at a
+        # time, so the error names where the limit is passed; scalars still go to Python.
+        self.containers_fast = depth <= MAX_DEPTH
+        self.runs_from = 0  # no run of scalars is tried before here (one was refused)
 
     # -- positions and errors ------------------------------------------------------------------
     def path(self) -> str:
@@ -152,6 +166,8 @@ class Reader:
         """The value here if it is strict JSON ending where Json.NET's would, else _NONE."""
         if self.wasted > WASTE_BUDGET * len(self.text):
             return _NONE
+        if not self.containers_fast and self.peek() in "[{":
+            return _NONE
         try:
             result, end = self.scan(self.text, self.i)
         except StopIteration as stop:  # scanned up to where Python stopped
@@ -167,8 +183,6 @@ class Reader:
         after = self.text[end : end + 1]
         if after and after not in _AFTER_VALUE and not after.isspace():
             return _NONE  # '1x', '0x1F', '01': Json.NET reads such a number its own way
-        if isinstance(result, (dict, list)) and len(self.frames) + json_depth(result) > MAX_DEPTH:
-            return _NONE  # the reader names where MaxDepth is exceeded
         self.finished_value()
         self.i = end
         return result
@@ -241,13 +255,26 @@ class Reader:
     def strict_run(self, pattern: re.Pattern[str], opening: str, closing: str) -> list | None:
         """A run of strict scalar items (or members) each followed by a comma, read at once by
         Python's parser: a huge array with a trailing comma costs what strict JSON costs."""
+        if self.i < self.runs_from:
+            return None
         found = pattern.match(self.text, self.i)
         if found is None:
             return None
         try:
             run = self.pairs_decoder.decode(opening + found.group()[:-1].rstrip() + closing)
-        except ValueError:  # e.g. an integer of over 4300 digits: read it item by item
-            return None
+        except ValueError:
+            # An integer of over 4300 digits: the items before it are read at once, the rest
+            # item by item, and no later part of the run is matched again (which would cost
+            # the run's length per item).
+            self.runs_from = found.end()
+            long = _LONG_INTEGER.search(self.text, self.i, found.end())
+            found = pattern.match(self.text, self.i, long.start()) if long else None
+            if found is None:
+                return None
+            try:
+                run = self.pairs_decoder.decode(opening + found.group()[:-1].rstrip() + closing)
+            except ValueError:
+                return None
         self.i = found.end()
         return run
 
@@ -372,19 +399,6 @@ def _not_json(name: str) -> Any:
     raise ValueError(name)  # NaN and Infinity: the reader refuses them in its words
 
 
-def json_depth(value: Any) -> int:
-    """How deeply arrays and objects nest (a scalar is 0), without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, level)
-            stack.extend(
-                (child, level + 1) for child in (item.values() if isinstance(item, dict) else item)
-            )
-    return deepest
-
-
 def _paired(text: str) -> str:
     """Escaped surrogates joined into their character; a lone one is U+FFFD, as Json.NET has it."""
     if not any("\ud800" <= c <= "\udfff" for c in text):
@@ -416,6 +430,14 @@ def _number(token: str) -> int | float | None:
     return value
 
 
-def read(text: str, make_object: Callable[[list[tuple[str, Any]]], Any] = dict) -> Any:
-    """The value the text holds, read as Json.NET reads it, or JsonNetError in its words."""
-    return Reader(text, make_object).document()
+def read(
+    text: str,
+    make_object: Callable[[list[tuple[str, Any]]], Any] = dict,
+    *,
+    depth: int | None = None,
+) -> Any:
+    """The value the text holds, read as Json.NET reads it, or JsonNetError in its words.
+    `depth`: the text's nesting as json_census measures it, when the caller has it already."""
+    if depth is None:
+        depth = json_census.measure(text).depth or 0
+    return Reader(text, make_object, depth).document()

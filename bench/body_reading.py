@@ -1,0 +1,91 @@
+"""Reading hostile request bodies in process: the time per character at growing sizes, so a
+cost that grows faster than the body shows as a rising figure.
+
+python -m bench.body_reading           # not in the default run; about a minute on 2 cores
+
+Shapes: a run of numbers with one Python's parser cannot hold (lenient and strict), the same
+run of object members, a wide array nested past MaxDepth, 4 MB of empty objects (refused by
+the values limit), and an error's position searched for past a deep, wide value. Each figure
+is the median of three runs; the last column is the largest size's time per character over the
+smallest's (1.0: linear).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import statistics
+import time
+from collections.abc import Callable
+
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
+from aci_emulator.config import Limits
+from aci_emulator.errors import ArmError
+from aci_emulator.web import body, json_positions
+
+
+def read(text: str) -> None:
+    request = Request(EnvironBuilder(method="PUT", data=text.encode()).get_environ())
+    with contextlib.suppress(ArmError):  # the refusal is the answer being timed
+        body.read_json(request, Limits.max_body_bytes, Limits.max_json_values)
+
+
+def locate(text: str) -> None:
+    json_positions.locate(text, "tags.ab")
+
+
+def members(count: int) -> str:
+    return "".join(f'"a{i}": 1, ' for i in range(count))
+
+
+SHAPES: dict[str, tuple[Callable[[int], str], Callable[[str], None]]] = {
+    "run of numbers, one too long (lenient)": (
+        lambda n: "/**/[" + "1," * n + "1" * 5000 + ",]",
+        read,
+    ),
+    "run of numbers, one too long (strict)": (lambda n: "[" + "1," * n + "1" * 5000 + "]", read),
+    "run of members, one too long (lenient)": (
+        lambda n: "/**/{" + members(n // 4) + '"z": ' + "1" * 5000 + ",}",
+        read,
+    ),
+    "wide array 66 deep (lenient)": (
+        lambda n: "/**/" + "[" * 66 + "0," * n + "0" + "]" * 66,
+        read,
+    ),
+    "wide values, then 66 deep": (
+        lambda n: "[" + "[0,[1,'2']]," * (n // 8) + "[" * 66 + "]" * 66 + "]",
+        read,
+    ),
+    "empty objects (over the values limit)": (
+        lambda n: '{"location": "x", "x": [' + ",".join(["{}"] * n) + "]}",
+        read,
+    ),
+    "position after a deep, wide value": (
+        lambda n: '{"x": ' + "[" * 60 + "1," * n + "1" + "]" * 60 + ', "tags": {"a\\u0062": 5}}',
+        locate,
+    ),
+}
+SIZES = (12_500, 50_000, 200_000)
+
+
+def main() -> None:
+    print(f"{'shape':42} " + " ".join(f"{n:>12,}" for n in SIZES) + "   µs/kchar growth")
+    for name, (make, run) in SHAPES.items():
+        per_char = []
+        cells = []
+        for n in SIZES:
+            text = make(n)
+            times = []
+            for _ in range(3):
+                start = time.perf_counter()
+                run(text)
+                times.append(time.perf_counter() - start)
+            seconds = statistics.median(times)
+            per_char.append(seconds / len(text))
+            cells.append(f"{seconds * 1000:9.1f} ms")
+        print(f"{name:42} " + " ".join(cells) + f"   {per_char[-1] / per_char[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
