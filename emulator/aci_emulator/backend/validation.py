@@ -53,10 +53,13 @@ def check_types(body: Any, shape: schema.Type) -> None:
         raise invalid_content(str(err)) from err
 
 
-def check_body(body: Any, shape: schema.Type = schema.RESOURCE_UPDATE) -> None:
-    """A PUT or PATCH body of a resource (group): its types, then Azure's limits on tags."""
+def check_body(body: Any, shape: schema.Type = schema.RESOURCE_UPDATE) -> dict[str, Any]:
+    """A PUT or PATCH body of a resource (group), its members spelled as the spec spells them:
+    its types, then Azure's limits on tags. Returns the body as folded: read it, not the one sent."""
+    body = schema.fold_names(body, shape)
     check_types(body, shape)
     check_tags(body.get("tags") or {})
+    return body
 
 
 def tags_of(body: dict[str, Any]) -> dict[str, str] | None:
@@ -67,8 +70,7 @@ def tags_of(body: dict[str, Any]) -> dict[str, str] | None:
 
 def parse_tags_update(body: Any) -> dict[str, str] | None:
     """A PATCH of a resource's tags: the new tags, or None to keep them."""
-    check_body(body)
-    return tags_of(body)
+    return tags_of(check_body(body))
 
 
 def check_tags(tags: dict[str, str]) -> None:
