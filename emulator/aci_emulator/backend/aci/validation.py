@@ -30,9 +30,10 @@ from aci_emulator.backend.validation import (
     enum,
     number,
     required,
+    spelled_as_sent,
     tags_of,
 )
-from aci_emulator.errors import bad_request, invalid_content, invalid_port
+from aci_emulator.errors import ArmError, bad_request, invalid_content, invalid_port
 
 # Group names are read case-insensitively, as ARM reads names: Azure took 'myIMG',
 # 'ForTesting' and 'MyContainerGroup' (MicrosoftDocs/azure-docs#37604, CompositionalIT/farmer#210,
@@ -106,7 +107,16 @@ def parse_container_group(
     """Check a PUT body and read it into a request, with the service's defaults filled in."""
     check_group_name(name)
     bounds.check_counts(name, body)  # first: a body of 100,000 volumes is refused unread
-    body = request_schema.fold(body)  # from here on every member is spelled as the spec spells it
+    folded = request_schema.fold(body)  # from here on every member is spelled as the spec does
+    try:
+        return _read(name, folded, api_version, subscription_id)
+    except ArmError as err:
+        raise spelled_as_sent(err, body) from None
+
+
+def _read(
+    name: str, body: Any, api_version: str | None, subscription_id: str | None
+) -> ContainerGroupRequest:
     _check_environment_lists(body)
     body = check_body(body, schema.CONTAINER_GROUP)  # from here on every value has its spec's type
     identities.check_user_assigned(body.get("identity"))
