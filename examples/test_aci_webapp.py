@@ -88,7 +88,7 @@ def test_an_image_that_cannot_be_pulled_fails_the_deployment(azure_emulator, aci
 
 def test_throttling_is_retried_through(azure_emulator, aci, resource_group):
     throttle = azure_emulator.faults.inject(
-        "status", status=429, retry_after=1, method="PUT", path="/containerGroups/", times=2
+        "status", status=429, retry_after=1, method="PUT", path="**/containerGroups/*", times=2
     )
 
     fqdn = deploy_web_app(aci, resource_group, "web", location=LOCATION, dns_label="my-web-app")

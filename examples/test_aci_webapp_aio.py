@@ -67,7 +67,7 @@ def test_errors_are_the_same_sdk_exceptions(azure_emulator):
 
 def test_throttling_is_retried_through(azure_emulator):
     throttle = azure_emulator.faults.inject(
-        "status", status=429, retry_after=1, method="PUT", path="/containerGroups/", times=2
+        "status", status=429, retry_after=1, method="PUT", path="**/containerGroups/*", times=2
     )
 
     fqdn, _ = run(deploy_and_delete(azure_emulator))

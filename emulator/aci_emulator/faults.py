@@ -1,8 +1,11 @@
 """Fault injection: make the emulator fail the way Azure does, on purpose and reproducibly.
 
-A fault matches requests by method and a path pattern (a case-insensitive regular expression
-searched in the path) and fires for the next `times` matching requests, or with a
-`probability` drawn from a seeded generator. Kinds:
+A fault matches requests by method and a path glob, and fires for the next `times` matching
+requests, or with a `probability` drawn from a seeded generator. The glob is matched against the
+whole path, in any case: `*` stands for any characters but `/` (one segment or part of one),
+`**` for any characters, `/` included, and `?` for one character but `/`
+(`**/containerGroups/*` is any container group; `**/logs` any container's logs). Globs, not
+regular expressions: a pattern is matched in time linear in the path (path_glob.py). Kinds:
 
 - ``status``: answer 429, 500, 503 … in ARM's error envelope (429/503 carry Retry-After);
 - ``latency``: add `seconds` before the request is handled;
@@ -17,10 +20,11 @@ from __future__ import annotations
 
 import itertools
 import random
-import re
 import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from aci_emulator.path_glob import PathGlob
 
 KINDS = ("status", "latency", "drop", "provisioning")
 HTTP_METHODS = ("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE")
@@ -47,7 +51,7 @@ STATUS_CODES = {
 class Fault:
     kind: str
     method: str = "*"
-    path: str = "/subscriptions/"  # by default: every ARM call, not the token endpoint
+    path: str = "/subscriptions/**"  # by default: every ARM call, not the token endpoint
     times: int | None = 1  # None: unlimited (use with probability)
     probability: float = 1.0
     seed: int = 0
@@ -59,6 +63,7 @@ class Fault:
     id: int = 0
     fired: int = 0
     _rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
+    _glob: PathGlob = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         # Every option is checked before the fault exists: a bad one would otherwise surface
@@ -97,16 +102,11 @@ class Fault:
             self.method == "*" or self.method.upper() in HTTP_METHODS,
             f"'method' must be '*' or one of {', '.join(HTTP_METHODS)}.",
         )
-        try:
-            re.compile(self.path)
-        except re.error as err:
-            raise ValueError(f"'path' is not a valid regular expression: {err}.") from err
+        self._glob = PathGlob(self.path)  # raises ValueError naming 'path'
         self._rng = random.Random(self.seed)
 
     def matches(self, method: str, path: str) -> bool:
-        return (self.method in ("*", method.upper())) and re.search(
-            self.path, path, re.IGNORECASE
-        ) is not None
+        return self.method in ("*", method.upper()) and self._glob.matches(path)
 
     def public(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if not k.startswith("_")}

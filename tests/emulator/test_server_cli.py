@@ -280,7 +280,7 @@ def test_sigterm_does_not_wait_for_an_injected_300_s_latency(tmp_path):
         common = {"verify": info["ca_bundle"], "timeout": 30}
         fault = requests.post(
             f"{info['arm_endpoint']}/_emulator/faults",
-            json={"kind": "latency", "seconds": 300, "path": "/metadata/"},
+            json={"kind": "latency", "seconds": 300, "path": "/metadata/**"},
             **common,
         )
         assert fault.status_code == 201, fault.text

@@ -176,9 +176,9 @@ def test_secrets_are_hidden_whatever_their_casing(raw, rg, casing):
     variables = body["containers"][0]["properties"]["environmentVariables"]
     assert variables == [{"name": "PLAIN", "value": "visible"}, {"name": "TOKEN"}]
     assert json.dumps(body).count("visible") == 1
-    volumes = {v["name"]: v for v in body["volumes"]}
-    assert volumes["files"][key("secret")] == {}
-    assert volumes["share"][key("azureFile")] == {
+    volumes = {v["name"]: v for v in body["volumes"]}  # answered in the spec's spelling
+    assert volumes["files"]["secret"] == {}
+    assert volumes["share"]["azureFile"] == {
         "shareName": "data",
         "storageAccountName": "account",
     }

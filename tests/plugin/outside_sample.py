@@ -97,7 +97,7 @@ def test_an_error_case(azure_emulator):
 
 
 def test_a_fault(azure_emulator):
-    azure_emulator.faults.inject("status", status=500, method="GET", path="/resourcegroups$")
+    azure_emulator.faults.inject("status", status=500, method="GET", path="**/resourcegroups")
     resources = ResourceManagementClient(
         azure_emulator.credential,
         azure_emulator.subscription_id,

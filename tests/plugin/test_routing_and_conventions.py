@@ -132,11 +132,11 @@ def test_a_fault_that_never_fired_fails_the_test_unless_it_says_so(pytester):
         import pytest
 
         def test_forgets(azure_emulator):
-            azure_emulator.faults.inject("status", status=503, method="PUT", path="/nothing/")
+            azure_emulator.faults.inject("status", status=503, method="PUT", path="**/nothing/**")
 
         @pytest.mark.azure_emulator(assert_all_faults_fired=False)
         def test_says_so(azure_emulator):
-            azure_emulator.faults.inject("status", status=503, method="PUT", path="/nothing/")
+            azure_emulator.faults.inject("status", status=503, method="PUT", path="**/nothing/**")
         """
     )
     result = run(pytester)
@@ -144,7 +144,7 @@ def test_a_fault_that_never_fired_fails_the_test_unless_it_says_so(pytester):
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_forgets*",
-            "*1 injected fault(s) never fired: status PUT '/nothing/' status=503.*"
+            "*1 injected fault(s) never fired: status PUT '**/nothing/**' status=503.*"
             "assert_all_faults_fired=False*",
         ]
     )
@@ -234,7 +234,7 @@ def test_a_failing_test_is_not_also_blamed_for_its_unfired_faults(pytester):
     pytester.makepyfile(
         """
         def test_fails_first(azure_emulator):
-            azure_emulator.faults.inject("status", status=503, method="PUT", path="/nothing/")
+            azure_emulator.faults.inject("status", status=503, method="PUT", path="**/nothing/**")
             assert 1 == 2
         """
     )

@@ -434,7 +434,7 @@ def test_stop_does_not_wait_for_a_300_s_latency_fault():
     emu = Emulator(EmulatorConfig())
     emu.start()
     bearer = raw_token(emu.info, GUARD)
-    fault = emu.faults.inject("latency", seconds=300, path="/resourcegroups")
+    fault = emu.faults.inject("latency", seconds=300, path="**/resourcegroups**")
     outcome: list[object] = []
 
     def held() -> None:
@@ -586,7 +586,7 @@ token = requests.post(f"{info.authority_host}/{info.tenant_id}/oauth2/v2.0/token
     "grant_type": "client_credentials", "client_id": info.client_id,
     "client_secret": info.client_secret, "scope": "https://management.azure.com/.default"},
     verify=info.ca_bundle, timeout=30).json()["access_token"]
-fault = emu.faults.inject("latency", seconds=300, path="/resourcegroups")
+fault = emu.faults.inject("latency", seconds=300, path="**/resourcegroups**")
 def held():
     try:
         requests.get(f"{info.arm_endpoint}/subscriptions/{info.subscription_id}/resourcegroups",

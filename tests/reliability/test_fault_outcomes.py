@@ -36,9 +36,9 @@ from reliability_kit import (
 from aci_emulator import Emulator, EmulatorConfig
 from helpers import TutorialError
 
-CG_PATH = r"containerGroups/[^/]+$"
-RG_PATH = r"resourcegroups/[^/]+$"
-LIST_PATH = r"/providers/Microsoft.ContainerInstance/containerGroups$"
+CG_PATH = "**/containerGroups/*"
+RG_PATH = "**/resourcegroups/*"
+LIST_PATH = "**/providers/Microsoft.ContainerInstance/containerGroups"
 READER_ID = "11111111-2222-4333-8444-555555555555"
 READER_SECRET = "reader-secret-for-tests-only"  # not a real credential
 
@@ -95,13 +95,15 @@ TRANSIENT = [
         "500 InternalServerError, once",
         "status poll of the create's long-running operation (step 4)",
         "4 create",
-        lambda emu: [emu.faults.inject("status", status=500, method="GET", path=r"/operations/")],
+        lambda emu: [
+            emu.faults.inject("status", status=500, method="GET", path="**/operations/**")
+        ],
     ),
     Transient(
         "504 GatewayTimeout, once",
         "container logs (step 5)",
         "5 logs",
-        lambda emu: [emu.faults.inject("status", status=504, path=r"/logs$")],
+        lambda emu: [emu.faults.inject("status", status=504, path="**/logs")],
     ),
     Transient(
         "429 SubscriptionRequestsThrottled, Retry-After 0.2 s, once",
@@ -116,7 +118,7 @@ TRANSIENT = [
         "Entra ID token request (setup cell)",
         "connect",
         lambda emu: [
-            emu.faults.inject("status", status=503, retry_after=0.2, path=r"/oauth2/v2.0/token$")
+            emu.faults.inject("status", status=503, retry_after=0.2, path="**/oauth2/v2.0/token")
         ],
     ),
     Transient(
@@ -267,7 +269,7 @@ def _every_list_fails(emu, env, referee):
 def _token_endpoint_down(emu, env, referee):
     return {
         "connect": lambda: emu.faults.inject(
-            "status", status=503, retry_after=0.1, path=r"/oauth2/v2.0/token$", times=None
+            "status", status=503, retry_after=0.1, path="**/oauth2/v2.0/token", times=None
         )
     }
 

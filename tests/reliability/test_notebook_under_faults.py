@@ -31,17 +31,17 @@ from reliability_kit import (
 )
 
 NOTEBOOK = ROOT / "notebooks" / "01-manage-container-instances.ipynb"
-CG_PATH = r"containerGroups/[^/]+$"
-RG_PATH = r"resourcegroups/[^/]+$"
+CG_PATH = "**/containerGroups/*"
+RG_PATH = "**/resourcegroups/*"
 
 FAULTS = [
     {"kind": "status", "status": 503, "retry_after": 0.2, "method": "GET",
-     "path": r"/providers/Microsoft.ContainerInstance/containerGroups$"},
+     "path": "**/providers/Microsoft.ContainerInstance/containerGroups"},
     {"kind": "drop", "method": "PUT", "path": RG_PATH},
     {"kind": "status", "status": 429, "retry_after": 0.5, "method": "PUT", "path": CG_PATH,
      "times": 2},
     {"kind": "status", "status": 500, "method": "GET", "path": CG_PATH},
-    {"kind": "status", "status": 500, "method": "GET", "path": r"/logs$"},
+    {"kind": "status", "status": 500, "method": "GET", "path": "**/logs"},
     {"kind": "status", "status": 429, "retry_after": 0.2, "method": "DELETE", "path": RG_PATH},
     {"kind": "latency", "seconds": 0.2, "times": 5},
 ]  # fmt: skip

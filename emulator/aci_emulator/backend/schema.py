@@ -223,6 +223,27 @@ def check(body: Any, shape: Type) -> None:
             _require(False, value, _EXPECTED[kind], key, path, secret)
 
 
+def fold_names(body: Any, shape: Type) -> Any:
+    """The body with every member the shape knows spelled as the shape spells it.
+
+    Azure reads member names in any case (Json.NET), so 'TAGS' is 'tags': folded once, the type
+    checks, the rules and the store see one spelling. Of two spellings of one member the last
+    wins, as Json.NET sets a member again (our reading). A map's keys and members the shape does
+    not know are kept as sent. The shapes here nest a few levels: recursion is bounded by them.
+    """
+    if isinstance(shape, Obj) and isinstance(body, dict):
+        spelling = {name.lower(): name for name in shape.fields}
+        folded: dict[str, Any] = {}
+        for key, value in body.items():
+            name = spelling.get(key.lower(), key) if isinstance(key, str) else key
+            sub = shape.fields.get(name)
+            folded[name] = value if sub is None else fold_names(value, sub)
+        return folded
+    if isinstance(shape, Arr) and isinstance(body, list):
+        return [fold_names(item, shape.item) for item in body]
+    return body
+
+
 def without_nulls(value: Any) -> Any:
     """The body without its null properties: what the service's typed model keeps of it (a
     null is an absent property, and is not echoed)."""

@@ -42,32 +42,39 @@ def decimal_places(value: int | float) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def check_counts(group: str, props: dict[str, Any]) -> None:
-    """Containers, volumes, ports of the IP address and environment variables of a group."""
-    containers = props.get("containers") or []
+def check_counts(group: str, body: Any) -> None:
+    """Containers, volumes, ports of the IP address and environment variables of a group.
+
+    Checked first, on the body as sent, before its types are checked or its names folded: a
+    body of 100,000 volumes is refused without walking them. So names are looked up in any case
+    (the last spelling wins, as when they are folded) and a value of the wrong type counts as
+    nothing here (the type check refuses it next)."""
+    props = _member(body, "properties")
+    containers = _items(_member(props, "containers"))
     if len(containers) > MAX_CONTAINERS:
         raise bad_request(
             "TooManyContainers",
             f"The container group '{group}' has {len(containers)} containers. A container group "
             f"may have at most {MAX_CONTAINERS} containers.",
         )
-    volumes = props.get("volumes") or []
+    volumes = _items(_member(props, "volumes"))
     if len(volumes) > MAX_VOLUMES:
         raise bad_request(
             "TooManyVolumes",
             f"The container group '{group}' has {len(volumes)} volumes. A container group may "
             f"have at most {MAX_VOLUMES} volumes.",
         )
-    ports = (props.get("ipAddress") or {}).get("ports") or []
+    ports = _items(_member(_member(props, "ipAddress"), "ports"))
     if len(ports) > MAX_PORTS_PER_IP:
         raise bad_request(
             "TooManyIpAddressPorts",
             f"The 'ipAddress' of container group '{group}' has {len(ports)} ports. An IP "
             f"address may have at most {MAX_PORTS_PER_IP} ports.",
         )
-    every = containers + (props.get("initContainers") or [])
+    init = _items(_member(props, "initContainers"))
     variables = sum(
-        len((c.get("properties") or {}).get("environmentVariables") or []) for c in every
+        len(_items(_member(_member(c, "properties"), "environmentVariables")))
+        for c in containers + init
     )
     if variables > MAX_ENVIRONMENT_VARIABLES:
         raise bad_request(
@@ -75,6 +82,22 @@ def check_counts(group: str, props: dict[str, Any]) -> None:
             f"The container group '{group}' has {variables} environment variables. A container "
             f"group may have at most {MAX_ENVIRONMENT_VARIABLES} environment variables.",
         )
+
+
+def _member(obj: Any, name: str) -> Any:
+    """A member of an object in any case, the last spelling winning; None if not an object."""
+    if not isinstance(obj, dict):
+        return None
+    lower = name.lower()
+    found = None
+    for key, value in obj.items():
+        if isinstance(key, str) and key.lower() == lower:
+            found = value
+    return found
+
+
+def _items(value: Any) -> list:
+    return value if isinstance(value, list) else []
 
 
 def check_probe_ports(group: str, container: str, props: dict[str, Any]) -> None:

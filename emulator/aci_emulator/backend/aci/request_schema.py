@@ -75,6 +75,48 @@ def check_properties(props: dict[str, Any], also_known: frozenset[str] = frozens
             stack.extend(reversed(members))
 
 
+def fold(body: Any) -> Any:
+    """A container group's body with every member name spelled as the specs spell it.
+
+    Azure reads member names in any case (Json.NET): 'IpAddress' is 'ipAddress', and must meet
+    its types and rules. Folded once, when the body is read, so that the type checks, the rules
+    and the store see one spelling. Of two spellings of one member the last wins, as Json.NET
+    sets a member again (our reading). Map keys (tags, identities), free-form objects and
+    members no spec knows (refused later, by their name as sent) are kept as they are.
+    """
+    if not isinstance(body, dict):
+        return body
+    folded: dict[str, Any] = {}
+    # An explicit stack of (value sent, its shape, the container its folded copy fills).
+    stack: list[tuple[Any, Shape, Any]] = [(body, _group(), folded)]
+    while stack:
+        value, shape, into = stack.pop()
+        if isinstance(value, list):
+            into.extend(_folding(item, shape.items, stack) for item in value)
+            continue
+        for key, item in value.items():
+            lower = key.lower()
+            if lower in shape.members:
+                into[shape.spelling[lower]] = _folding(item, shape.members[lower], stack)
+            else:
+                into[key] = _folding(item, shape.values, stack)
+    return folded
+
+
+def _folding(value: Any, shape: Shape | None, stack: list) -> Any:
+    """The value, or an empty copy to fill (pushed on the stack) when it has names to fold."""
+    if shape is None:
+        return value
+    if isinstance(value, dict) and not shape.free:
+        copy: Any = {}
+    elif isinstance(value, list) and shape.items is not None:
+        copy = []
+    else:
+        return value
+    stack.append((value, shape, copy))
+    return copy
+
+
 class Shape:
     """What every vendored spec together lets a place of the body hold."""
 
@@ -82,6 +124,7 @@ class Shape:
         self.type_name = type_name
         self.free = True  # a free-form object, or no object at all: not checked
         self.members: dict[str, Shape] = {}  # by lowercase name
+        self.spelling: dict[str, str] = {}  # lowercase name: as the newest spec spells it
         self.values: Shape | None = None  # a map's values
         self.items: Shape | None = None  # an array's items
 
@@ -94,6 +137,15 @@ def _group_properties() -> Shape:
         group = _resolve(spec, spec.definition("ContainerGroup"))
         nodes.append((spec, group["properties"]["properties"]))
     return _union(nodes, "ContainerGroupProperties" + INLINE_SUFFIX, 0)
+
+
+@functools.cache
+def _group() -> Shape:
+    """A whole container group's body: ARM's envelope, and the group's properties."""
+    nodes = [(spec, spec.definition("ContainerGroup")) for spec in _specs()]
+    group = _union(nodes, "ContainerGroup", 0)
+    group.members["properties"] = _group_properties()
+    return group
 
 
 def _union(nodes: list[tuple[api_specs.Spec, Schema]], type_name: str, depth: int) -> Shape:
@@ -119,6 +171,7 @@ def _union(nodes: list[tuple[api_specs.Spec, Schema]], type_name: str, depth: in
         for name, sub in node["properties"].items():
             by_name.setdefault(name.lower(), []).append((spec, sub))
             names.setdefault(name.lower(), _type_name(sub, type_name))
+            shape.spelling[name.lower()] = name  # specs come oldest first: the newest wins
     shape.members = {key: _union(subs, names[key], depth + 1) for key, subs in by_name.items()}
     if maps:
         shape.values = _union(maps, type_name, depth + 1)

@@ -141,7 +141,6 @@ class ContainerInstances:
             label = spec.ip_address.dns_name_label if spec.ip_address else None
             if label:
                 self.dns_labels.check_free(region, label, name, resource_id)
-            failures = self.faults.take("PUT", resource_id, ("provisioning",))
             # The new group, built aside: an update works on a copy of the stored one.
             if existing is not None:
                 cg = _copy(existing)
@@ -162,6 +161,8 @@ class ContainerInstances:
                 )
             if spec.ip_address:
                 cg.ip = cg.ip or self.clock.public_ip(resource_id)
+            # Taken last, once nothing can refuse the request: a refused one keeps its fault.
+            failures = self.faults.take("PUT", resource_id, ("provisioning",))
             cg.failure = (failures[0].code, failures[0].message) if failures else None
             lifecycle.begin_run(cg, self.clock, self.config)
             op = self._new_operation("create", cg)

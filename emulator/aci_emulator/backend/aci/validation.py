@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from aci_emulator.backend import rules_arm, schema
-from aci_emulator.backend.aci import bounds, rules
+from aci_emulator.backend.aci import bounds, identities, request_schema, rules
 from aci_emulator.backend.aci.models import (
     Container,
     ContainerGroupRequest,
@@ -30,9 +30,10 @@ from aci_emulator.backend.validation import (
     enum,
     number,
     required,
+    spelled_as_sent,
     tags_of,
 )
-from aci_emulator.errors import bad_request, invalid_content, invalid_port
+from aci_emulator.errors import ArmError, bad_request, invalid_content, invalid_port
 
 # Group names are read case-insensitively, as ARM reads names: Azure took 'myIMG',
 # 'ForTesting' and 'MyContainerGroup' (MicrosoftDocs/azure-docs#37604, CompositionalIT/farmer#210,
@@ -105,8 +106,20 @@ def parse_container_group(
 ) -> ContainerGroupRequest:
     """Check a PUT body and read it into a request, with the service's defaults filled in."""
     check_group_name(name)
+    bounds.check_counts(name, body)  # first: a body of 100,000 volumes is refused unread
+    folded = request_schema.fold(body)  # from here on every member is spelled as the spec does
+    try:
+        return _read(name, folded, api_version, subscription_id)
+    except ArmError as err:
+        raise spelled_as_sent(err, body) from None
+
+
+def _read(
+    name: str, body: Any, api_version: str | None, subscription_id: str | None
+) -> ContainerGroupRequest:
     _check_environment_lists(body)
-    check_body(body, schema.CONTAINER_GROUP)  # from here on every value has its spec's type
+    body = check_body(body, schema.CONTAINER_GROUP)  # from here on every value has its spec's type
+    identities.check_user_assigned(body.get("identity"))
     sent = schema.without_nulls(body)
     if isinstance(sent.get("properties"), dict):
         rules.check_known_members(sent["properties"], api_version)
@@ -161,7 +174,6 @@ def _parse(name: str, body: dict[str, Any]) -> ContainerGroupSpec:
     if not isinstance(props, dict):
         raise invalid_content("Unexpected value for 'properties'. Path 'properties'")
     containers = required(props, "containers", "properties")
-    bounds.check_counts(name, props)
     os_type = props.get("osType")
     if not isinstance(os_type, str) or os_type.lower() not in ("linux", "windows"):
         shown = "<null>" if os_type is None else os_type

@@ -37,7 +37,7 @@ def check_resource_group_name(name: str) -> None:
 
 def parse_resource_group(name: str, body: Any) -> ResourceGroupRequest:
     check_resource_group_name(name)
-    check_body(body, schema.RESOURCE_GROUP)
+    body = check_body(body, schema.RESOURCE_GROUP)
     raw_location = body.get("location")
     if not raw_location:
         raise bad_request(
@@ -56,7 +56,7 @@ def parse_resource_group(name: str, body: Any) -> ResourceGroupRequest:
 
 
 def parse_resource_group_update(body: Any) -> ResourceGroupUpdate:
-    check_body(body, schema.RESOURCE_GROUP)
+    body = check_body(body, schema.RESOURCE_GROUP)
     return ResourceGroupUpdate(
         tags_of(body), body.get("managedBy"), sets_managed_by="managedBy" in body
     )
