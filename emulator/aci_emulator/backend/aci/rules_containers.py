@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aci_emulator.errors import bad_request
+from aci_emulator.errors import bad_request, invalid_content
 
 # The api-version that introduced secure environment variables (Azure's own text names it).
 SECURE_VALUE_SINCE = "2018-06-01"
@@ -121,3 +121,33 @@ def check_confidential_security_context(props: dict[str, Any]) -> None:
                 f"Some SecurityContext properties in container '{container['name']}' is not "
                 'supported. Only the "Privileged" flag is supported.',
             )
+
+
+# Json.NET's words for an object where its type is a list (gbowerman/azurerm#29 names the type
+# of environment variables; other lists keep the schema's words, their type names unknown).
+ENVIRONMENT_LIST_TYPE = (
+    "Microsoft.Azure.CloudConsole.Providers.Data.Definition.ContainerEnvironmentVariable[]"
+)
+
+
+def check_environment_lists(body: Any) -> None:
+    """Environment variables sent as an object where Json.NET reads a list: its own words."""
+    props = body.get("properties") if isinstance(body, dict) else None
+    if not isinstance(props, dict):
+        return
+    for kind in ("containers", "initContainers"):
+        containers = props.get(kind)
+        for i, container in enumerate(containers if isinstance(containers, list) else []):
+            cprops = container.get("properties") if isinstance(container, dict) else None
+            if isinstance(cprops, dict) and isinstance(cprops.get("environmentVariables"), dict):
+                raise invalid_content(
+                    'Cannot deserialize the current JSON object (e.g. {"name":"value"}) into '
+                    f"type '{ENVIRONMENT_LIST_TYPE}' because the type requires a JSON array "
+                    "(e.g. [1,2,3]) to deserialize correctly.\r\nTo fix this error either change "
+                    "the JSON to a JSON array (e.g. [1,2,3]) or change the deserialized type so "
+                    "that it is a normal .NET type (e.g. not a primitive type like integer, not a "
+                    "collection type like an array or List<T>) that can be deserialized from a "
+                    "JSON object. JsonObjectAttribute can also be added to the type to force it "
+                    "to deserialize from a JSON object.\r\nPath "
+                    f"'properties.{kind}[{i}].properties.environmentVariables'"
+                )

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from aci_emulator.backend import rules_arm, schema
-from aci_emulator.backend.aci import bounds, identities, request_schema, rules
+from aci_emulator.backend.aci import bounds, identities, request_schema, rules, rules_containers
 from aci_emulator.backend.aci.models import (
     Container,
     ContainerGroupRequest,
@@ -117,7 +117,7 @@ def parse_container_group(
 def _read(
     name: str, body: Any, api_version: str | None, subscription_id: str | None
 ) -> ContainerGroupRequest:
-    _check_environment_lists(body)
+    rules_containers.check_environment_lists(body)
     body = check_body(body, schema.CONTAINER_GROUP)  # from here on every value has its spec's type
     identities.check_user_assigned(body.get("identity"))
     sent = schema.without_nulls(body)
@@ -130,35 +130,6 @@ def _read(
     return ContainerGroupRequest(
         body["location"], tags_of(body), _identity(body.get("identity")), body.get("zones"), spec
     )
-
-
-# Json.NET's words for an object where its type is a list (gbowerman/azurerm#29 names the type
-# of environment variables; other lists keep the schema's words, their type names unknown).
-ENVIRONMENT_LIST_TYPE = (
-    "Microsoft.Azure.CloudConsole.Providers.Data.Definition.ContainerEnvironmentVariable[]"
-)
-
-
-def _check_environment_lists(body: Any) -> None:
-    props = body.get("properties") if isinstance(body, dict) else None
-    if not isinstance(props, dict):
-        return
-    for kind in ("containers", "initContainers"):
-        containers = props.get(kind)
-        for i, container in enumerate(containers if isinstance(containers, list) else []):
-            cprops = container.get("properties") if isinstance(container, dict) else None
-            if isinstance(cprops, dict) and isinstance(cprops.get("environmentVariables"), dict):
-                raise invalid_content(
-                    'Cannot deserialize the current JSON object (e.g. {"name":"value"}) into '
-                    f"type '{ENVIRONMENT_LIST_TYPE}' because the type requires a JSON array "
-                    "(e.g. [1,2,3]) to deserialize correctly.\r\nTo fix this error either change "
-                    "the JSON to a JSON array (e.g. [1,2,3]) or change the deserialized type so "
-                    "that it is a normal .NET type (e.g. not a primitive type like integer, not a "
-                    "collection type like an array or List<T>) that can be deserialized from a "
-                    "JSON object. JsonObjectAttribute can also be added to the type to force it "
-                    "to deserialize from a JSON object.\r\nPath "
-                    f"'properties.{kind}[{i}].properties.environmentVariables'"
-                )
 
 
 def _identity(identity: dict[str, Any] | None) -> Identity | None:
