@@ -165,6 +165,28 @@ def container(
     )
 
 
+def wire_group(**props: Any) -> dict[str, Any]:
+    """A container group's body as sent over HTTP: one aci-helloworld container, 1 CPU, 1.5 GB,
+    Linux, with `props` set in its properties (for requests the SDK's models cannot send)."""
+    body = {
+        "location": "eastus",
+        "properties": {
+            "osType": "Linux",
+            "containers": [
+                {
+                    "name": "app",
+                    "properties": {
+                        "image": HELLO,
+                        "resources": {"requests": {"cpu": 1, "memoryInGB": 1.5}},
+                    },
+                }
+            ],
+        },
+    }
+    body["properties"].update(props)
+    return body
+
+
 def group(
     *containers: Container,
     location: str = "eastus",

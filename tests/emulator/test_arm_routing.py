@@ -6,28 +6,14 @@ request to a provider the emulator lacks."""
 from __future__ import annotations
 
 import pytest
-from aci_builders import group
+from aci_builders import group, wire_group
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aci_emulator.backend import arm_namespaces, arm_paths
 
 ACI_VERSION = "2023-05-01"
-WIRE_GROUP = {
-    "location": "eastus",
-    "properties": {
-        "osType": "Linux",
-        "containers": [
-            {
-                "name": "app",
-                "properties": {
-                    "image": "mcr.microsoft.com/azuredocs/aci-helloworld",
-                    "resources": {"requests": {"cpu": 1, "memoryInGB": 1.5}},
-                },
-            }
-        ],
-    },
-}
+WIRE_GROUP = wire_group()
 RG_VERSION = "2025-04-01"
 METHODS = st.sampled_from(["GET", "PUT", "POST", "PATCH", "DELETE"])
 EXAMPLES = settings(

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import requests
-from aci_builders import ACI_API, HELLO, container, group
+from aci_builders import ACI_API, HELLO, container, group, wire_group
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.mgmt.containerinstance.models import (
     AzureFileVolume,
@@ -55,26 +55,6 @@ def sdk_error(aci, rg: str, name: str, definition: Any) -> HttpResponseError:
     return err.value
 
 
-def raw_group(**props: Any) -> dict[str, Any]:
-    body = {
-        "location": "eastus",
-        "properties": {
-            "osType": "Linux",
-            "containers": [
-                {
-                    "name": "app",
-                    "properties": {
-                        "image": HELLO,
-                        "resources": {"requests": {"cpu": 1, "memoryInGB": 1.5}},
-                    },
-                }
-            ],
-        },
-    }
-    body["properties"].update(props)
-    return body
-
-
 # -- environment variables --------------------------------------------------------------------------
 @SETTINGS
 @given(
@@ -110,7 +90,7 @@ def test_a_variable_has_one_of_value_and_secure_value(aci, rg, value, secure, va
 def test_a_secure_value_needs_its_api_version(raw, rg, version, casing):
     name = fresh()
     variables = [{"name": "SECRET", casing: "s"}]
-    body = raw_group()
+    body = wire_group()
     body["properties"]["containers"][0]["properties"]["environmentVariables"] = variables
 
     answer = raw.request("PUT", raw.cg_path(rg, name), api_version=version, json=body)
@@ -186,7 +166,7 @@ def test_mount_paths_and_the_volumes_an_os_can_mount(aci, rg, kind, os_type, pat
 def test_a_private_address_takes_no_dns_label_whatever_else_is_missing(raw, rg, version, subnet):
     """Azure answered the label's rule though no subnet was sent (Azure/aci-deploy#53)."""
     name = fresh()
-    body = raw_group(
+    body = wire_group(
         ipAddress={"type": "Private", "dnsNameLabel": "mylabel1", "ports": [{"port": 80}]}
     )
     body["properties"]["containers"][0]["properties"]["ports"] = [{"port": 80}]
@@ -320,7 +300,7 @@ def _at(body: dict[str, Any], dotted: str) -> dict[str, Any]:
 def test_a_member_no_spec_defines_is_refused_at_any_depth(raw, rg, place, member, version):
     name = fresh()
     type_name, where = PLACES[place]
-    body = raw_group(
+    body = wire_group(
         volumes=[
             {"name": "data", "emptyDir": {}}
             if place != "azureFile"
@@ -389,7 +369,7 @@ def test_a_get_sent_back_as_it_came_is_accepted_at_every_version(raw, rg, versio
     members beyond the spec such as a registry credential's isDelegatedIdentity) is a member its
     types have: a round trip is not refused for members it does not know."""
     name = fresh()
-    body = raw_group(
+    body = wire_group(
         imageRegistryCredentials=[
             {"server": "myregistry.azurecr.io", "username": "u", "password": "p"}
         ],
@@ -411,7 +391,7 @@ def test_a_get_sent_back_as_it_came_is_accepted_at_every_version(raw, rg, versio
 
 def test_the_first_unknown_member_in_the_text_is_the_one_named(raw, rg):
     """Json.NET reads the text in order and stops at the first member a type lacks."""
-    body = raw_group(volumes=[{"name": "data", "emptyDir": {"medium": ""}}])
+    body = wire_group(volumes=[{"name": "data", "emptyDir": {"medium": ""}}])
     body["properties"]["containers"][0]["properties"]["sizeLimit"] = "1Gi"
     body["properties"]["zzzLast"] = True
 
@@ -459,7 +439,7 @@ def test_a_group_port_is_used_only_by_a_container_port_of_its_protocol(
     (Azure/azure-libraries-for-net#216: UDP on the group, TCP on the container)."""
     port = {"port": 4900} | ({"protocol": container_protocol} if container_protocol else {})
     ip_port = {"port": 4900} | ({"protocol": group_protocol} if group_protocol else {})
-    body = raw_group(ipAddress={"type": "Public", "ports": [ip_port]})
+    body = wire_group(ipAddress={"type": "Public", "ports": [ip_port]})
     body["properties"]["containers"][0]["properties"]["ports"] = [port]
     name = fresh()
     answer = raw.request("PUT", raw.cg_path(rg, name), api_version=ACI_API, json=body)
@@ -480,7 +460,7 @@ def test_log_analytics_metadata_goes_with_container_insights_alone(raw, rg, log_
     analytics = {"workspaceId": str(uuid.uuid4()), "workspaceKey": "a2V5", "metadata": {"k": "v"}}
     if log_type:
         analytics["logType"] = log_type
-    body = raw_group(diagnostics={"logAnalytics": analytics})
+    body = wire_group(diagnostics={"logAnalytics": analytics})
     answer = raw.request("PUT", raw.cg_path(rg, fresh()), api_version=ACI_API, json=body)
     if log_type == "ContainerInsights":
         assert answer.status_code == 201, answer.text
