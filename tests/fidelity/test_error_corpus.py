@@ -202,7 +202,9 @@ class Replayer:
         body = request.get("body")
         headers = {}
         if isinstance(request.get("raw_body"), str):  # the bytes as sent, malformed or not
-            headers["Content-Type"] = request.get("content_type", "application/json")
+            content_type = request.get("content_type", "application/json")
+            if content_type is not None:  # null: sent without a Content-Type, as `az rest` may
+                headers["Content-Type"] = content_type
             data: str | None = filled(request["raw_body"], names)
             body = None
         else:
