@@ -5,9 +5,11 @@ has arrived waits on the client: 16 clients sending a body one byte every 2 s, o
 Content-Length and no body, would hold every worker and leave every other client unanswered.
 So this ASGI layer, on the event loop, first checks the head (URL length, header count and
 size) and then reads the whole body (Content-Length or chunked) within `Limits.body_seconds`
-and `Limits.max_body_bytes`; an urlencoded form is checked against the form limits. Only then
-is the complete request handed to a worker, and its answer, complete too, sent back from the
-loop. A slow or silent client costs a connection, never a worker.
+and `Limits.max_body_bytes`; a body sent to Resource Manager must be application/json
+(web/media_type.py: one check for every route, before anything reads the body), and an
+urlencoded form is checked against the form limits. Only then is the complete request handed to
+a worker, and its answer, complete too, sent back from the loop. A slow or silent client costs a
+connection, never a worker.
 
 Refusals carry ARM's error envelope, or Entra ID's on the token endpoint (our reading of how
 Azure's front ends answer: a status, a code and a message the SDK shows).
