@@ -92,6 +92,17 @@ def too_many_json_values(max_values: int) -> ArmError:
     )
 
 
+def unsupported_media_type(media_type: str | None) -> ArmError:
+    """A request body that is not sent as application/json (web/media_type.py has the rule and
+    its evidence); `None`: no Content-Type, or none that names a media type."""
+    shown = "<null>" if media_type is None else media_type
+    return ArmError(
+        415,
+        "UnsupportedMediaType",
+        f"The content media type '{shown}' is not supported. Only 'application/json' is supported.",
+    )
+
+
 def invalid_port(port: str, where: str) -> ArmError:
     """A port outside 1-65535 (our reading: no real answer found); `where` names its place."""
     return bad_request(

@@ -560,7 +560,12 @@ def test_large_bodies_held_at_once_are_bounded_and_small_requests_still_pass():
         small = arm(emu, "PUT", "/resourcegroups/small", bearer, json={"location": "eastus"})
         answers = sorted((read_answer(sock) for sock in holders), key=lambda a: a[0])
         after = arm(
-            emu, "PUT", "/resourcegroups/after", bearer, data=b'{"location": "eastus"}'.ljust(large)
+            emu,
+            "PUT",
+            "/resourcegroups/after",
+            bearer,
+            data=b'{"location": "eastus"}'.ljust(large),
+            headers={"Content-Type": "application/json"},
         )
 
     (timed_out, _), (busy, refused) = answers

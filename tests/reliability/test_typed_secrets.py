@@ -50,6 +50,7 @@ def arm() -> Iterator[tuple[requests.Session, str]]:
         session.trust_env = False
         session.verify = emu.info.ca_bundle
         session.headers["Authorization"] = f"Bearer {raw_token(emu.info)}"
+        session.headers["Content-Type"] = "application/json"
         sub = f"{emu.info.arm_endpoint}/subscriptions/{emu.info.subscription_id}"
         created = session.put(
             f"{sub}/resourcegroups/typed-rg?api-version=2025-04-01", json={"location": "eastus"}

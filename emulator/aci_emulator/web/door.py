@@ -5,9 +5,11 @@ has arrived waits on the client: 16 clients sending a body one byte every 2 s, o
 Content-Length and no body, would hold every worker and leave every other client unanswered.
 So this ASGI layer, on the event loop, first checks the head (URL length, header count and
 size) and then reads the whole body (Content-Length or chunked) within `Limits.body_seconds`
-and `Limits.max_body_bytes`; an urlencoded form is checked against the form limits. Only then
-is the complete request handed to a worker, and its answer, complete too, sent back from the
-loop. A slow or silent client costs a connection, never a worker.
+and `Limits.max_body_bytes`; a body sent to Resource Manager must be application/json
+(web/media_type.py: one check for every route, before anything reads the body), and an
+urlencoded form is checked against the form limits. Only then is the complete request handed to
+a worker, and its answer, complete too, sent back from the loop. A slow or silent client costs a
+connection, never a worker.
 
 Refusals carry ARM's error envelope, or Entra ID's on the token endpoint (our reading of how
 Azure's front ends answer: a status, a code and a message the SDK shows).
@@ -36,6 +38,7 @@ from a2wsgi.wsgi import build_environ
 
 from aci_emulator.config import Limits
 from aci_emulator.errors import ArmError, request_headers_too_large, request_too_large
+from aci_emulator.web import media_type
 from aci_emulator.web.forms import URLENCODED, FormError, check_form
 
 log = logging.getLogger("aci_emulator.server")
@@ -140,7 +143,7 @@ class Door:
         if refusal is None:
             body, refusal = await self.read_body(scope, receive, deadline, held)
         if refusal is None:
-            refusal = self.check_form(scope, body)
+            refusal = check_media_type(scope, body) or self.check_form(scope, body)
         if refusal is not None:
             await self.refuse(scope, send, refusal, receive, deadline)
             return
@@ -361,6 +364,14 @@ def header(scope: dict, name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
+
+
+def check_media_type(scope: dict, body: bytes) -> Refusal | None:
+    """Resource Manager reads a body only as application/json (web/media_type.py), before any
+    handler, on every route: served, unserved or refused later."""
+    content_types = [v.decode("latin-1") for k, v in scope["headers"] if k == b"content-type"]
+    error = media_type.check(scope["method"], scope["path"], content_types, len(body))
+    return None if error is None else refusal(error, close=False)
 
 
 def client_key(scope: dict) -> tuple:
