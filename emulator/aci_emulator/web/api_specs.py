@@ -88,13 +88,19 @@ def tables() -> dict[str, Any]:
 def _operations(version: str) -> tuple[tuple[tuple[str, ...], dict[str, tuple[int, ...]]], ...]:
     """Each path of the version's spec as lower-cased segments ('' for a parameter), with the
     2xx statuses of its operations by lower-cased method, in the spec's order."""
-    operations = []
-    for template, methods in tables()["statuses"].get(version, {}).items():
-        segments = tuple(
-            "" if part.startswith("{") else part.lower() for part in template.strip("/").split("/")
-        )
-        operations.append((segments, {m: tuple(codes) for m, codes in methods.items()}))
-    return tuple(operations)
+    return tuple(
+        (_segments(template), {m: tuple(codes) for m, codes in methods.items()})
+        for template, methods in tables()["statuses"].get(version, {}).items()
+    )
+
+
+@functools.cache
+def _segments(template: str) -> tuple[str, ...]:
+    """A path template's lower-cased segments, '' for a parameter (once per template: most
+    recur in every version)."""
+    return tuple(
+        "" if part.startswith("{") else part.lower() for part in template.strip("/").split("/")
+    )
 
 
 def success_statuses(version: str, method: str, path: str) -> tuple[int, ...] | None:
