@@ -6,6 +6,10 @@ the spec is the list, version by version. A version whose file is not vendored i
 the newest vendored spec older than it, or else the oldest one (our reading: the nearest known
 shape; specs/SOURCES lists what is vendored). The status of a successful answer comes from the
 same spec: the responses it lists for the operation (`answer_status`).
+
+What is read from every spec at once (the statuses here, request_schema's member shapes) comes
+from spec_tables.json, derived from the specs ahead of time (derive_spec_tables.py): one small
+file read once, where the specs themselves are 2 MB of JSON.
 """
 
 from __future__ import annotations
@@ -74,16 +78,29 @@ def _external(file: str) -> dict[str, Schema]:
 
 
 @functools.cache
-def _operations(version: str) -> tuple[tuple[tuple[str, ...], dict[str, Schema]], ...]:
-    """Each path of the version's spec as lower-cased segments ('' for a parameter), with its
-    operations by lower-cased method."""
-    operations = []
-    for template, methods in _document(version)["paths"].items():
-        segments = tuple(
-            "" if part.startswith("{") else part.lower() for part in template.strip("/").split("/")
-        )
-        operations.append((segments, {m.lower(): op for m, op in methods.items()}))
-    return tuple(operations)
+def tables() -> dict[str, Any]:
+    """spec_tables.json: what derive_spec_tables.py read from every vendored spec at once."""
+    path = resources.files("aci_emulator") / "spec_tables.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _operations(version: str) -> tuple[tuple[tuple[str, ...], dict[str, tuple[int, ...]]], ...]:
+    """Each path of the version's spec as lower-cased segments ('' for a parameter), with the
+    2xx statuses of its operations by lower-cased method, in the spec's order."""
+    return tuple(
+        (_segments(template), {m: tuple(codes) for m, codes in methods.items()})
+        for template, methods in tables()["statuses"].get(version, {}).items()
+    )
+
+
+@functools.cache
+def _segments(template: str) -> tuple[str, ...]:
+    """A path template's lower-cased segments, '' for a parameter (once per template: most
+    recur in every version)."""
+    return tuple(
+        "" if part.startswith("{") else part.lower() for part in template.strip("/").split("/")
+    )
 
 
 def success_statuses(version: str, method: str, path: str) -> tuple[int, ...] | None:
@@ -94,11 +111,7 @@ def success_statuses(version: str, method: str, path: str) -> tuple[int, ...] | 
         if len(segments) != len(parts):
             continue
         if all(not s or s == p.lower() for s, p in zip(segments, parts, strict=True)):
-            operation = methods.get(method.lower())
-            if operation is None:
-                return None
-            codes = (int(c) for c in operation.get("responses", {}) if str(c).isdigit())
-            return tuple(sorted(c for c in codes if 200 <= c < 300))
+            return methods.get(method.lower())
     return None
 
 

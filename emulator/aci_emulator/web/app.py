@@ -14,7 +14,6 @@ from typing import Any
 from werkzeug import Request, Response
 
 from aci_emulator.backend import rules_arm
-from aci_emulator.backend.aci import request_schema
 from aci_emulator.backend.cloud import Cloud, Subscription
 from aci_emulator.backend.locations import REGIONS, normalize_location
 from aci_emulator.config import EmulatorConfig
@@ -171,8 +170,6 @@ class ArmApplication:
             raise not_implemented(f"{method} {path}")
         if route.api_versions:
             self._check_api_version(ctx, path, route.api_versions)
-        if route.api_versions == "aci":  # a client of Container Instances: its creates follow
-            request_schema.warm_in_background()
         if route.authenticated:
             ctx.token = self.identity.verify(ctx.request.headers.get("Authorization"))
             if "sub" in params:

@@ -12,25 +12,21 @@ An object whose schema declares `properties` (even none, as EmptyDirVolume) is c
 with `additionalProperties` is a map whose values are read by that schema; one with neither
 (an extension's `settings`) is free-form. Read-only members are known: a GET, modify, PUT round
 trip sends them back. The envelope (id, name, tags, identity...) is ARM's and is not checked.
+
+That union is derived from the specs ahead of time (derive_spec_tables.py, which says how) and
+read here from spec_tables.json: one small file, not 26 specs, on a process's first create.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import threading
 from typing import Any
 
 from aci_emulator.web import api_specs
 
 Schema = dict[str, Any]
-# Where the spec declares an object inline, Azure's type is its parent's name + "Definition"
-# (the group's properties are 'ContainerGroupPropertiesDefinition': prefect-azure#103; our
-# reading for the others).
-INLINE_SUFFIX = "Definition"
 _INDEX = re.compile(r"\[\d+\]")
-MAX_SCHEMA_DEPTH = 32
-_DECLARING_KEYS = frozenset({"type", "properties", "additionalProperties", "items"})
 
 
 class UnknownMember(ValueError):
@@ -130,81 +126,30 @@ class Shape:
         self.items: Shape | None = None  # an array's items
 
 
-@functools.cache
 def _group_properties() -> Shape:
-    """The union of the group's `properties` over every vendored spec, built once."""
-    nodes = []
-    for spec in _specs():
-        group = _resolve(spec, spec.definition("ContainerGroup"))
-        nodes.append((spec, group["properties"]["properties"]))
-    return _union(nodes, "ContainerGroupProperties" + INLINE_SUFFIX, 0)
-
-
-_warming = threading.Lock()
-
-
-def warm_in_background() -> None:
-    """Read the vendored specs' request shapes (0.05 s of CPU, once per process) in a thread of
-    their own, so that the first create does not wait for them."""
-    if _warming.acquire(blocking=False):  # the first caller starts it; later ones return
-        threading.Thread(target=_group, name="emulator-request-shapes", daemon=True).start()
+    return _group().members["properties"]
 
 
 @functools.cache
 def _group() -> Shape:
     """A whole container group's body: ARM's envelope, and the group's properties."""
-    nodes = [(spec, spec.definition("ContainerGroup")) for spec in _specs()]
-    group = _union(nodes, "ContainerGroup", 0)
-    group.members["properties"] = _group_properties()
-    return group
+    return _shape(api_specs.tables()["request_shape"])
 
 
-def _union(nodes: list[tuple[api_specs.Spec, Schema]], type_name: str, depth: int) -> Shape:
-    shape = Shape(type_name)
-    if depth > MAX_SCHEMA_DEPTH:  # a schema that refers to itself: take the rest as it comes
-        return shape
-    resolved = [(spec, _resolve(spec, node)) for spec, node in nodes]
-    closed = [(spec, node) for spec, node in resolved if "properties" in node]
-    maps = [
-        (spec, node["additionalProperties"])
-        for spec, node in resolved
-        if isinstance(node.get("additionalProperties"), dict)
-    ]
-    items = [(spec, node["items"]) for spec, node in resolved if "items" in node]
-    # A node that declares nothing (the TypeSpec-generated 2026-06-01-preview leaves emptyDir
-    # with a description alone) says nothing of its members: the versions that declare them
-    # decide; free-form only where a version declares an object without members.
-    declared = [node for _, node in resolved if _DECLARING_KEYS & node.keys()]
-    shape.free = (len(closed) < len(declared) or not declared) and not maps
-    by_name: dict[str, list[tuple[api_specs.Spec, Schema]]] = {}
-    names: dict[str, str] = {}
-    for spec, node in closed:
-        for name, sub in node["properties"].items():
-            by_name.setdefault(name.lower(), []).append((spec, sub))
-            names.setdefault(name.lower(), _type_name(sub, type_name))
-            shape.spelling[name.lower()] = name  # specs come oldest first: the newest wins
-    shape.members = {key: _union(subs, names[key], depth + 1) for key, subs in by_name.items()}
-    if maps:
-        shape.values = _union(maps, type_name, depth + 1)
-    if items:
-        shape.items = _union(items, type_name, depth + 1)
+def _shape(node: Schema) -> Shape:
+    """A place of the body as spec_tables.json records it (nested at most MAX_SCHEMA_DEPTH
+    deep there: derive_spec_tables.py)."""
+    shape = Shape(node["type"])
+    shape.free = node["free"]
+    for name, member in node.get("members", {}).items():
+        shape.members[name.lower()] = _shape(member)
+        shape.spelling[name.lower()] = name
+    if "values" in node:
+        shape.values = _shape(node["values"])
+    if "items" in node:
+        shape.items = _shape(node["items"])
     return shape
 
 
 def _shape_path(path: str) -> str:
     return _INDEX.sub("", path).removeprefix("properties.").lower()
-
-
-def _type_name(node: Schema, parent: str) -> str:
-    ref = node.get("$ref") or ((node.get("items") or {}).get("$ref"))
-    return ref.rsplit("/", 1)[-1] if ref else parent + INLINE_SUFFIX
-
-
-def _resolve(spec: api_specs.Spec, node: Schema) -> Schema:
-    """The node with its $ref followed and its allOf parts merged, as api_specs reads them."""
-    return spec._resolve(node)
-
-
-@functools.cache
-def _specs() -> tuple[api_specs.Spec, ...]:
-    return tuple(api_specs.Spec(v) for v in api_specs.vendored_versions())
