@@ -279,6 +279,6 @@ def _ip_address(group: str, ip: dict[str, Any], containers: list[Container]) -> 
         type=ip_type,  # type: ignore[arg-type]  # one of IP_TYPES
         ports=ports,
         dns_name_label=label,
-        dns_name_label_scope=scope,
+        dns_name_label_scope=scope,  # type: ignore[arg-type]  # one of DNS_SCOPES
         as_sent={k: v for k, v in ip.items() if k not in _IP_FIELDS},
     )

@@ -18,6 +18,9 @@ Sku = Literal["Standard", "Dedicated", "Confidential"]
 Priority = Literal["Regular", "Spot"]
 IpAddressType = Literal["Public", "Private"]
 Protocol = Literal["TCP", "UDP"]
+DnsNameLabelScope = Literal[
+    "Unsecure", "TenantReuse", "SubscriptionReuse", "ResourceGroupReuse", "Noreuse"
+]
 ProvisioningState = Literal["Pending", "Succeeded", "Failed"]
 # Where a group is in its life; its instanceView.state is derived from it (lifecycle.group_state).
 Phase = Literal["provisioning", "running", "stopped", "failed"]
@@ -226,7 +229,7 @@ class IpAddress:
     type: IpAddressType
     ports: list[Port]
     dns_name_label: str | None = None
-    dns_name_label_scope: str | None = None  # kept only beside a label, as Azure does
+    dns_name_label_scope: DnsNameLabelScope | None = None  # only beside a label, as Azure keeps it
     as_sent: dict[str, Any] = field(default_factory=dict)  # its other properties, as sent
 
 

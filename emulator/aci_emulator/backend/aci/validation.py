@@ -17,6 +17,7 @@ from typing import get_args
 from aci_emulator.backend import rules_arm
 from aci_emulator.backend.aci.models import (
     Container,
+    DnsNameLabelScope,
     IpAddressType,
     OsType,
     Port,
@@ -47,7 +48,7 @@ SKUS: tuple[str, ...] = get_args(Sku)
 PRIORITIES: tuple[str, ...] = get_args(Priority)
 IP_TYPES: tuple[str, ...] = get_args(IpAddressType)
 PROTOCOLS: tuple[str, ...] = get_args(Protocol)
-DNS_SCOPES = ("Unsecure", "TenantReuse", "SubscriptionReuse", "ResourceGroupReuse", "Noreuse")
+DNS_SCOPES: tuple[str, ...] = get_args(DnsNameLabelScope)
 
 # Counts and numeric steps Azure documents: bounds.py.
 
