@@ -199,7 +199,7 @@ CLASSES = [
     ),
     (
         "a secret of any JSON type at any of the six secret places",
-        ["secrets named, never quoted (aci_emulator.backend.schema)"],
+        ["secrets named, never quoted (aci_emulator.web.request_types)"],
         "a 4xx naming the property, or stored hidden; never in an answer, a GET or a list",
         ["reliability/test_typed_secrets.py::test_a_secret_of_any_json_type_is_never_shown"],
     ),

@@ -2,7 +2,7 @@
 
 A `secureValue` sent as a number was once quoted back in the 400 ("Unexpected value
 '987654321' for 'secureValue'"). Hypothesis sends every JSON type (integers, floats, booleans,
-strings, arrays and objects holding them) at every secret property (backend/schema.py,
+strings, arrays and objects holding them) at every secret property (web/request_types.py,
 SECRET_PROPERTIES): the answer, the GET and the list never hold the value, and a refusal names
 the property rather than the value.
 """

@@ -12,12 +12,10 @@ import threading
 from typing import Any
 
 from aci_emulator.backend.aci.service import ContainerInstances
-from aci_emulator.backend.aci.validation import parse_container_group
 from aci_emulator.backend.operations import OperationStore
 from aci_emulator.backend.registry import RegistryLookup
 from aci_emulator.backend.resources.models import ResourceGroup, Subscription
 from aci_emulator.backend.resources.service import ResourceManager
-from aci_emulator.backend.resources.validation import parse_resource_group
 from aci_emulator.clock import Clock
 from aci_emulator.config import EmulatorConfig
 from aci_emulator.faults import FaultInjector
@@ -60,13 +58,20 @@ class Cloud:
     def create_or_update_resource_group(
         self, sub: Subscription, name: str, body: dict[str, Any]
     ) -> tuple[ResourceGroup, bool]:
-        """A resource group from a PUT body (wire JSON)."""
-        request = parse_resource_group(name, body)
-        return self.resources.create_or_update_resource_group(sub, name, request)
+        """A resource group from a PUT body (wire JSON), read as the web layer reads one: a
+        shortcut for benchmarks and tests that fill a cloud without HTTP."""
+        from aci_emulator.web import parse_arm  # the web layer reads wire JSON, not the backend
+
+        return self.resources.create_or_update_resource_group(
+            sub, name, parse_arm.resource_group(name, body)
+        )
 
     def create_or_update_container_group(
         self, sub: Subscription, rg_name: str, name: str, body: dict[str, Any]
     ) -> Any:
-        """A container group from a PUT body (wire JSON)."""
-        request = parse_container_group(name, body)
+        """A container group from a PUT body (wire JSON), read as the web layer reads one: a
+        shortcut for benchmarks and tests that fill a cloud without HTTP."""
+        from aci_emulator.web import parse_aci  # the web layer reads wire JSON, not the backend
+
+        request = parse_aci.container_group(name, body)
         return self.aci.create_or_update_container_group(sub, rg_name, name, request)

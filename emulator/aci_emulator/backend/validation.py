@@ -1,129 +1,20 @@
-"""What every ARM request body must satisfy, whatever the service: the spec's types, required
-properties, enum values, and Azure's limits on tags.
+"""Rules every ARM resource meets, whatever the service: Azure's limits on tags.
 
-The SDKs validate nothing client-side, so every rule here is what a user meets first. A body's
-types are checked first, all of them in one pass (schema.py): the rules may rely on them.
-Messages follow Azure's wording where a real payload is known (see emulator/README.md).
+A body is read (types, required properties, enum values) by the web layer (web/parse_arm.py)
+before these run. Messages follow Azure's wording (see emulator/README.md).
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
-from aci_emulator.backend import schema
-from aci_emulator.errors import ArmError, bad_request, invalid_content
+from aci_emulator.errors import bad_request
 
 MAX_TAGS = 50  # per resource or resource group (sources in emulator/README.md, "Limits")
 MAX_TAG_NAME = 512
 MAX_TAG_VALUE = 256
-# The path at the end of a deserializer's message, and an index within a path.
-_MESSAGE_PATH = re.compile(r"Path '((?:[^']|'')*)''\.$")
-_INDEX = re.compile(r"\[\d+\]")
-
-
-def required(obj: dict[str, Any], key: str, path: str) -> Any:
-    value = obj.get(key)
-    if value is None or value == "" or value == []:
-        raise invalid_content(f"Required property '{key}' not found in JSON. Path '{path}'")
-    return value
-
-
-def enum(obj: dict[str, Any], key: str, path: str, allowed: tuple[str, ...], default: str) -> str:
-    value = obj.get(key)
-    if value is None:
-        return default
-    for choice in allowed:
-        if isinstance(value, str) and value.lower() == choice.lower():
-            return choice
-    raise invalid_content(
-        f"Error converting value \"{value}\" to type '{key}'. Allowed values: "
-        f"{', '.join(allowed)}. Path '{path}.{key}'"
-    )
-
-
-def number(obj: dict[str, Any], key: str, path: str) -> float:
-    value = required(obj, key, path)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise invalid_content(f"Could not convert '{value}' to a number. Path '{path}.{key}'")
-    return float(value)
-
-
-def check_types(body: Any, shape: schema.Type) -> None:
-    """The whole body against the API's types, before any rule looks at a value."""
-    try:
-        schema.check(body, shape)
-    except schema.TypeMismatch as err:
-        raise invalid_content(str(err)) from err
-
-
-def check_body(body: Any, shape: schema.Type = schema.RESOURCE_UPDATE) -> dict[str, Any]:
-    """A PUT or PATCH body of a resource (group), its members spelled as the spec spells them:
-    its types, then Azure's limits on tags. Returns the body as folded: read it, not the one sent."""
-    folded = schema.fold_names(body, shape)
-    try:
-        check_types(folded, shape)
-    except ArmError as err:
-        raise spelled_as_sent(err, body) from None
-    check_tags(folded.get("tags") or {})
-    return folded
-
-
-def spelled_as_sent(err: ArmError, sent: Any) -> ArmError:
-    """The error with the path its message ends with spelled as the body was written: checks
-    read the folded body, but Json.NET's reader names members as they appear in the text."""
-    found = _MESSAGE_PATH.search(err.message) if err.code == "InvalidRequestContent" else None
-    if found is None:
-        return err
-    path = _path_as_sent(sent, found.group(1))
-    message = err.message[: found.start(1)] + path + err.message[found.end(1) :]
-    return ArmError(err.status, err.code, message, target=err.target, headers=err.headers)
-
-
-def _path_as_sent(sent: Any, path: str) -> str:
-    """A path of the folded body ('properties.ipAddress.ports[0]') in the body's own spelling."""
-    written: list[str] = []
-    node, rest = sent, path
-    while rest:
-        index = _INDEX.match(rest)
-        if index is not None:
-            position = int(index.group(0)[1:-1])
-            if not isinstance(node, list) or position >= len(node):
-                break
-            written.append(index.group(0))
-            node, rest = node[position], rest[index.end() :]
-            continue
-        dot = "." if written and rest.startswith(".") else ""
-        name = rest[len(dot) :]
-        if not isinstance(node, dict):
-            break
-        # Names are unique in any case (the reader refuses a second spelling); a map's key
-        # may hold a dot, so the longest name that the path continues after is the one.
-        keys = [
-            key
-            for key in node
-            if name[: len(key)].lower() == key.lower() and name[len(key) : len(key) + 1] in ".["
-        ]
-        if not keys:
-            break
-        key = max(keys, key=len)
-        written.append(dot + key)
-        node, rest = node[key], name[len(key) :]
-    return "".join(written) + rest
-
-
-def tags_of(body: dict[str, Any]) -> dict[str, str] | None:
-    """Tags as sent, `{}` included; None when the body has none (Azure then returns none)."""
-    tags = body.get("tags")
-    return dict(tags) if tags is not None else None
-
-
-def parse_tags_update(body: Any) -> dict[str, str] | None:
-    """A PATCH of a resource's tags: the new tags, or None to keep them."""
-    return tags_of(check_body(body))
 
 
 def check_tags(tags: dict[str, str]) -> None:
+    """Tags' count, names and the lengths of names and values (sources in emulator/README.md)."""
     if len(tags) > MAX_TAGS:
         raise bad_request(
             "InvalidTags",

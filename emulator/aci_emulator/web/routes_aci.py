@@ -11,11 +11,9 @@ import functools
 from werkzeug import Response
 
 from aci_emulator.backend.aci.store import list_key
-from aci_emulator.backend.aci.validation import parse_container_group
 from aci_emulator.backend.locations import normalize_location, region_list
-from aci_emulator.backend.validation import parse_tags_update
 from aci_emulator.errors import ArmError, location_not_available, not_implemented
-from aci_emulator.web import api_specs
+from aci_emulator.web import api_specs, parse_aci, parse_arm
 from aci_emulator.web import render_aci as render
 from aci_emulator.web.responses import empty_response, json_response, paged, retry_after
 from aci_emulator.web.routing import Router
@@ -128,15 +126,14 @@ def get(ctx, sub: str, rg: str, name: str) -> Response:
 
 
 def create_or_update(ctx, sub: str, rg: str, name: str) -> Response:
-    version = ctx.request.args.get("api-version")
-    request = parse_container_group(name, ctx.json(), version, subscription_id=sub)
+    request = parse_aci.container_group(name, ctx.json(), _api(ctx))
     cg, created, op = ctx.cloud.aci.create_or_update_container_group(ctx.sub, rg, name, request)
     body = render.container_group(cg, "create", _api(ctx))
     return json_response(body, 201 if created else 200, _async_headers(ctx, op))
 
 
 def update(ctx, sub: str, rg: str, name: str) -> Response:
-    tags = parse_tags_update(ctx.json())
+    tags = parse_arm.tags_update(ctx.json())
     cg = ctx.cloud.aci.update_container_group_tags(ctx.sub, rg, name, tags)
     return json_response(render.container_group(cg, "get", _api(ctx)))
 

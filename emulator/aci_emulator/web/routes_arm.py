@@ -13,12 +13,9 @@ from werkzeug import Response
 from aci_emulator.backend import arm_paths, rules_arm
 from aci_emulator.backend.aci.store import list_key
 from aci_emulator.backend.resources.service import ACI
-from aci_emulator.backend.resources.validation import (
-    check_resource_group_name,
-    parse_resource_group,
-    parse_resource_group_update,
-)
+from aci_emulator.backend.resources.validation import check_resource_group_name
 from aci_emulator.errors import ArmError
+from aci_emulator.web import parse_arm
 from aci_emulator.web import render_arm as render
 from aci_emulator.web.responses import empty_response, json_response, paged, retry_after
 from aci_emulator.web.routing import Router
@@ -170,14 +167,14 @@ def get_resource_group(ctx, sub: str, rg: str) -> Response:
 
 
 def put_resource_group(ctx, sub: str, rg: str) -> Response:
-    request = parse_resource_group(rg, ctx.json())
+    request = parse_arm.resource_group(rg, ctx.json())
     group, created = ctx.cloud.resources.create_or_update_resource_group(ctx.sub, rg, request)
     return json_response(render.resource_group(group), 201 if created else 200)
 
 
 def patch_resource_group(ctx, sub: str, rg: str) -> Response:
     check_resource_group_name(rg)  # before the lookup, as ARM (Azure/azure-cli#14481)
-    update = parse_resource_group_update(ctx.json())
+    update = parse_arm.resource_group_update(ctx.json())
     group = ctx.cloud.resources.update_resource_group(ctx.sub, rg, update)
     return json_response(render.resource_group(group))
 

@@ -18,8 +18,8 @@ One place for them, so that every value of a body is within Azure's bounds or re
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
+from aci_emulator.backend.aci.models import Probe
 from aci_emulator.errors import bad_request, invalid_port
 
 MAX_CONTAINERS = 60
@@ -42,95 +42,71 @@ def decimal_places(value: int | float) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def check_counts(group: str, body: Any) -> None:
+def check_counts(
+    group: str, containers: int, volumes: int, ip_ports: int, environment_variables: int
+) -> None:
     """Containers, volumes, ports of the IP address and environment variables of a group.
 
-    Checked first, on the body as sent, before its types are checked or its names folded: a
-    body of 100,000 volumes is refused without walking them. So names are looked up in any case
-    (the last spelling wins, as when they are folded) and a value of the wrong type counts as
-    nothing here (the type check refuses it next)."""
-    props = _member(body, "properties")
-    containers = _items(_member(props, "containers"))
-    if len(containers) > MAX_CONTAINERS:
+    Checked first, on counts taken from the body as sent (web/parse_aci.py), before its types
+    are checked or its names folded: a body of 100,000 volumes is refused without walking them."""
+    if containers > MAX_CONTAINERS:
         raise bad_request(
             "TooManyContainers",
-            f"The container group '{group}' has {len(containers)} containers. A container group "
+            f"The container group '{group}' has {containers} containers. A container group "
             f"may have at most {MAX_CONTAINERS} containers.",
         )
-    volumes = _items(_member(props, "volumes"))
-    if len(volumes) > MAX_VOLUMES:
+    if volumes > MAX_VOLUMES:
         raise bad_request(
             "TooManyVolumes",
-            f"The container group '{group}' has {len(volumes)} volumes. A container group may "
+            f"The container group '{group}' has {volumes} volumes. A container group may "
             f"have at most {MAX_VOLUMES} volumes.",
         )
-    ports = _items(_member(_member(props, "ipAddress"), "ports"))
-    if len(ports) > MAX_PORTS_PER_IP:
+    if ip_ports > MAX_PORTS_PER_IP:
         raise bad_request(
             "TooManyIpAddressPorts",
-            f"The 'ipAddress' of container group '{group}' has {len(ports)} ports. An IP "
+            f"The 'ipAddress' of container group '{group}' has {ip_ports} ports. An IP "
             f"address may have at most {MAX_PORTS_PER_IP} ports.",
         )
-    init = _items(_member(props, "initContainers"))
-    variables = sum(
-        len(_items(_member(_member(c, "properties"), "environmentVariables")))
-        for c in containers + init
-    )
-    if variables > MAX_ENVIRONMENT_VARIABLES:
+    if environment_variables > MAX_ENVIRONMENT_VARIABLES:
         raise bad_request(
             "TooManyEnvironmentVariables",
-            f"The container group '{group}' has {variables} environment variables. A container "
-            f"group may have at most {MAX_ENVIRONMENT_VARIABLES} environment variables.",
+            f"The container group '{group}' has {environment_variables} environment variables. "
+            f"A container group may have at most {MAX_ENVIRONMENT_VARIABLES} environment "
+            "variables.",
         )
 
 
-def _member(obj: Any, name: str) -> Any:
-    """A member of an object in any case, the last spelling winning; None if not an object."""
-    if not isinstance(obj, dict):
-        return None
-    lower = name.lower()
-    found = None
-    for key, value in obj.items():
-        if isinstance(key, str) and key.lower() == lower:
-            found = value
-    return found
-
-
-def _items(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
-def check_probe_ports(group: str, container: str, props: dict[str, Any]) -> None:
+def check_probe_ports(
+    group: str, container: str, liveness: Probe | None, readiness: Probe | None
+) -> None:
     """A liveness or readiness probe's HTTP port is a port too: 1-65535."""
-    for probe in ("livenessProbe", "readinessProbe"):
-        port = ((props.get(probe) or {}).get("httpGet") or {}).get("port")
+    for name, probe in (("livenessProbe", liveness), ("readinessProbe", readiness)):
+        port = probe.http_get_port if probe is not None else None
         if port is not None and not 1 <= port <= 65535:
             raise invalid_port(
                 _shown(port),
-                f"of the {probe} of container '{container}' in container group '{group}'",
+                f"of the {name} of container '{container}' in container group '{group}'",
             )
 
 
-def check_resources(group: str, container: str, resources: dict[str, Any]) -> None:
-    """CPU and memory, requested or limited, in Azure's steps (so at least one step each).
+def check_steps(group: str, container: str, cpu: float | None, memory_in_gb: float | None) -> None:
+    """CPU and memory, requested or limited (each checked in turn), in Azure's steps (so at
+    least one step each); numbers as sent, since the message quotes them.
 
     Limits against requests are a rule of the corpus (rules.check_resources)."""
-    for kind in ("requests", "limits"):
-        values = resources.get(kind) or {}
-        cpu, memory = values.get("cpu"), values.get("memoryInGB")
-        if cpu is not None and decimal_places(cpu) > CPU_PLACES:
-            raise bad_request(
-                "InvalidContainerResourceRequests",
-                f"The CPU requirement is '{_shown(cpu)}' in container '{container}' of container "
-                f"group '{group}'. The CPU requirement should be in incrememts of 0.01.",
-            )
-        if memory is not None and decimal_places(memory) > MEMORY_PLACES:
-            raise bad_request(
-                "InvalidContainerResourceRequests",
-                f"The memory requirement is '{_shown(memory)}' in container '{container}' of "
-                f"container group '{group}'. The memory requirement should be in incrememts of "
-                "0.1 GB.",
-            )
+    if cpu is not None and decimal_places(cpu) > CPU_PLACES:
+        raise bad_request(
+            "InvalidContainerResourceRequests",
+            f"The CPU requirement is '{_shown(cpu)}' in container '{container}' of container "
+            f"group '{group}'. The CPU requirement should be in incrememts of 0.01.",
+        )
+    if memory_in_gb is not None and decimal_places(memory_in_gb) > MEMORY_PLACES:
+        raise bad_request(
+            "InvalidContainerResourceRequests",
+            f"The memory requirement is '{_shown(memory_in_gb)}' in container '{container}' of "
+            f"container group '{group}'. The memory requirement should be in incrememts of "
+            "0.1 GB.",
+        )
 
 
 def _shown(value: int | float) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
-from typing import Any
+from collections.abc import Iterable
 
 from aci_emulator.backend.aci.models import Identity, ManagedIdentityIds
 from aci_emulator.errors import bad_request
@@ -36,9 +36,9 @@ USER_ASSIGNED_ID = re.compile(
 _SHOWN = 300  # characters of an id an error echoes
 
 
-def check_user_assigned(identity: Any) -> None:
+def check_user_assigned(resource_ids: Iterable[str]) -> None:
     """Every key of `userAssignedIdentities` is a user-assigned identity's resource id."""
-    for key in (identity or {}).get("userAssignedIdentities") or {}:  # types checked before
+    for key in resource_ids:
         if not USER_ASSIGNED_ID.fullmatch(key):
             shown = key[:_SHOWN].encode("utf-8", "backslashreplace").decode("utf-8")
             raise bad_request(

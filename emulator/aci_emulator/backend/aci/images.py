@@ -9,11 +9,12 @@ from __future__ import annotations
 import fnmatch
 import pprint
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aci_emulator.backend.aci import shell
+from aci_emulator.backend.aci.models import RegistryCredential
 
 PUBLIC_REGISTRIES = ("mcr.microsoft.com", "docker.io", "index.docker.io", "ghcr.io", "quay.io")
 
@@ -101,18 +102,13 @@ def is_accessible(image: str, inaccessible: Sequence[str], credential_servers: s
     return registry in PUBLIC_REGISTRIES or registry in credential_servers
 
 
-def servers_without_password(credentials: object) -> set[str]:
+def servers_without_password(credentials: Iterable[RegistryCredential]) -> set[str]:
     """Servers whose registry credential names a user but no password: what a GET, modify, PUT
     round trip sends, since Azure never returns a password. The pull cannot authenticate (our
     reading: the registry refuses it, so the image is inaccessible)."""
-    servers: set[str] = set()
-    for credential in credentials if isinstance(credentials, list) else []:
-        if not isinstance(credential, dict):
-            continue
-        sent = {k.lower(): v for k, v in credential.items()}
-        if sent.get("username") and not sent.get("password") and not sent.get("identity"):
-            servers.add(str(sent.get("server", "")).lower())
-    return servers
+    return {
+        c.server.lower() for c in credentials if c.username and not c.password and not c.identity
+    }
 
 
 def repository(image: str) -> str:

@@ -1,8 +1,9 @@
 """A container group and its parts, as the backend keeps them: typed, in the service's terms.
 
-Only what the service's rules read is modelled field by field. The rest of what a client sent
-(volumes, probes, diagnostics, ...) is kept as sent in `as_sent`, a wire-cased dict the backend
-never reads: the render layer alone returns it (secrets removed).
+Everything a rule of the service reads is a field here, read from the request by the web layer
+(web/parse_aci.py). What a client sent as a whole is also kept in `as_sent`, a wire-cased dict
+the backend never reads: the render layer alone returns it (secrets removed). Numbers a message
+quotes keep the type they were sent with (1 and 1.0 are written differently).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ Sku = Literal["Standard", "Dedicated", "Confidential"]
 Priority = Literal["Regular", "Spot"]
 IpAddressType = Literal["Public", "Private"]
 Protocol = Literal["TCP", "UDP"]
+DnsNameLabelScope = Literal[
+    "Unsecure", "TenantReuse", "SubscriptionReuse", "ResourceGroupReuse", "Noreuse"
+]
 ProvisioningState = Literal["Pending", "Succeeded", "Failed"]
 # Where a group is in its life; its instanceView.state is derived from it (lifecycle.group_state).
 Phase = Literal["provisioning", "running", "stopped", "failed"]
@@ -86,9 +90,120 @@ class Gpu:
 
 @dataclass(frozen=True)
 class ResourceRequests:
-    cpu: float
+    cpu: float  # as sent: an int stays an int
     memory_in_gb: float
     gpu: Gpu | None = None
+
+
+@dataclass(frozen=True)
+class ResourceLimits:
+    """A container's limits, each optional; numbers as sent."""
+
+    cpu: float | None = None
+    memory_in_gb: float | None = None
+    gpu: Gpu | None = None
+
+
+@dataclass(frozen=True)
+class VolumeMount:
+    name: str | None
+    mount_path: str | None
+    read_only: bool | None = None
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    add: list[str] | None = None
+    drop: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class SecurityContext:
+    privileged: bool | None = None
+    allow_privilege_escalation: bool | None = None
+    capabilities: Capabilities | None = None
+    run_as_group: int | None = None
+    run_as_user: int | None = None
+    seccomp_profile: str | None = None
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a rule reads of a liveness or readiness probe: its HTTP port."""
+
+    http_get_port: int | None = None
+
+
+@dataclass(frozen=True)
+class AzureFileVolume:
+    share_name: str | None = None
+    storage_account_name: str | None = None
+    storage_account_key: str | None = None  # a secret: never returned
+    read_only: bool | None = None
+
+
+@dataclass(frozen=True)
+class GitRepoVolume:
+    repository: str | None = None
+    directory: str | None = None
+    revision: str | None = None
+
+
+@dataclass(frozen=True)
+class Volume:
+    """A volume of one kind or more (Azure refuses none for holding several: our reading)."""
+
+    name: str
+    azure_file: AzureFileVolume | None = None
+    empty_dir: bool = False  # sent (its object holds nothing a rule reads)
+    secret: dict[str, str] | None = None  # file name: base64 content (secrets)
+    git_repo: GitRepoVolume | None = None
+
+
+@dataclass(frozen=True)
+class RegistryCredential:
+    server: str
+    username: str | None = None
+    password: str | None = None  # a secret: never returned
+    identity: str | None = None  # a user-assigned identity's resource id
+    identity_url: str | None = None
+
+
+@dataclass(frozen=True)
+class LogAnalytics:
+    workspace_id: str | None = None
+    workspace_key: str | None = None  # a secret: never returned
+    log_type: str | None = None  # ContainerInsights, ContainerInstanceLogs: not checked as an enum
+    metadata: dict[str, str] | None = None
+    workspace_resource_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    log_analytics: LogAnalytics | None
+    as_sent: dict[str, Any] = field(default_factory=dict)  # compared whole by a redeploy
+
+
+@dataclass(frozen=True)
+class SubnetId:
+    id: str | None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class NetworkProfile:
+    """A network profile as sent. No request type covers it, so it may be any JSON value:
+    `id` is read only from an object."""
+
+    is_object: bool
+    id: object = None
+    given: bool = True  # a value that counts as set (not empty, zero or false)
+    as_sent: object = None  # compared whole by a redeploy
+
+
+@dataclass(frozen=True)
+class ConfidentialComputeProperties:
+    cce_policy: str | None = None  # as sent (the group's effective one: ContainerGroupSpec)
 
 
 @dataclass
@@ -102,6 +217,11 @@ class Container:
     environment_variables: list[EnvironmentVariable]
     requests: ResourceRequests | None  # None for an init container, which requests none
     as_sent: dict[str, Any] = field(default_factory=dict)  # its other properties, as sent
+    limits: ResourceLimits | None = None
+    volume_mounts: list[VolumeMount] = field(default_factory=list)
+    security_context: SecurityContext | None = None
+    liveness_probe: Probe | None = None
+    readiness_probe: Probe | None = None
 
 
 @dataclass
@@ -109,7 +229,7 @@ class IpAddress:
     type: IpAddressType
     ports: list[Port]
     dns_name_label: str | None = None
-    dns_name_label_scope: str | None = None  # kept only beside a label, as Azure does
+    dns_name_label_scope: DnsNameLabelScope | None = None  # only beside a label, as Azure keeps it
     as_sent: dict[str, Any] = field(default_factory=dict)  # its other properties, as sent
 
 
@@ -130,6 +250,12 @@ class ContainerGroupSpec:
     # Azure runs a group with no policy as `Always` but returns none (recorded: Azure CLI
     # test_container_create_with_acr, 2024, sent none and got none back).
     restart_policy_sent: bool = True
+    registry_credentials: list[RegistryCredential] = field(default_factory=list)
+    volumes: list[Volume] = field(default_factory=list)
+    subnet_ids: list[SubnetId] = field(default_factory=list)
+    network_profile: NetworkProfile | None = None
+    diagnostics: Diagnostics | None = None
+    confidential_compute: ConfidentialComputeProperties | None = None
 
     @property
     def cores(self) -> float:
@@ -171,6 +297,9 @@ class ContainerGroupRequest:
     identity: Identity | None
     zones: list[str] | None
     spec: ContainerGroupSpec
+    api_version: str | None = None  # the version the request was sent at (rules depend on it)
+    identity_sent: bool = False  # an identity object was sent, even an empty one
+    identity_has_members: bool = False  # ... holding a member that is not null
 
 
 @dataclass

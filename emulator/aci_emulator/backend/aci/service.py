@@ -12,7 +12,7 @@ import dataclasses
 import threading
 from datetime import datetime
 
-from aci_emulator.backend.aci import identities, images, lifecycle, quota, updates
+from aci_emulator.backend.aci import identities, images, lifecycle, quota, rules, updates
 from aci_emulator.backend.aci.dns import DnsLabels
 from aci_emulator.backend.aci.models import (
     Container,
@@ -116,6 +116,7 @@ class ContainerInstances:
     ) -> tuple[ContainerGroup, bool, Operation]:
         """Check everything, build the new group aside, then store it in steps that cannot
         fail: a request that fails at any point leaves the state as it was."""
+        rules.check_all(request, name, sub.id)  # the corpus's rules, by category (rules.py)
         spec, tags = request.spec, request.tags
         region = normalize_location(request.location)
         if region is None:
@@ -190,9 +191,7 @@ class ContainerInstances:
     def _check_images(self, group: str, spec: ContainerGroupSpec, pullable: dict) -> None:
         """Every image that cannot be pulled; two or more are one MultipleErrorsOccurred, each
         error joined as 'status':'code':'message' (AvtsVivek/Az204WthTerraform, 2022)."""
-        unauthenticated = images.servers_without_password(
-            spec.as_sent.get("imageRegistryCredentials")
-        )
+        unauthenticated = images.servers_without_password(spec.registry_credentials)
         servers = set(spec.registry_servers) - unauthenticated
         failed: list[str] = []
         for container in spec.containers + spec.init_containers:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aci_emulator.backend.aci.models import ContainerGroup, ContainerGroupSpec
-from aci_emulator.backend.aci.rules import member
 from aci_emulator.errors import bad_request
 
 
@@ -12,12 +11,11 @@ def check_secrets_sent_again(spec: ContainerGroupSpec) -> None:
     volume without its key is refused (hashicorp/terraform-provider-azurerm#26631, a tags-only
     re-PUT; Azure/azure-rest-api-specs#29821: the code; the text is our reading). A create
     without one is accepted (no refusal found: our reading)."""
-    for volume in spec.as_sent.get("volumes") or []:
-        azure_file = member(volume, "azureFile") if isinstance(volume, dict) else None
-        if isinstance(azure_file, dict) and not member(azure_file, "storageAccountKey"):
+    for volume in spec.volumes:
+        if volume.azure_file is not None and not volume.azure_file.storage_account_key:
             raise bad_request(
                 "InvalidStorageAccountKey",
-                f"The storage account key of the Azure File volume '{volume.get('name')}' is "
+                f"The storage account key of the Azure File volume '{volume.name}' is "
                 "missing or empty. Azure never returns it: send it again on every update.",
             )
 
@@ -41,7 +39,7 @@ def check_update(existing: ContainerGroup, spec: ContainerGroupSpec, location: s
         )
     # The network profile, as Azure's older message lists it, and diagnostics (adding Log
     # Analytics to a running group: MicrosoftDocs/azure-docs#65195).
-    if any(old.as_sent.get(k) != spec.as_sent.get(k) for k in ("networkProfile", "diagnostics")):
+    if old.network_profile != spec.network_profile or old.diagnostics != spec.diagnostics:
         raise bad_request(
             "InvalidContainerGroupUpdate",
             f"The updates on container group '{existing.name}' are invalid. If you are going "

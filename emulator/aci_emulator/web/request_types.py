@@ -1,13 +1,15 @@
-"""The types of a request body, checked in one pass before any rule of the service runs.
+"""The types of a request body, checked in one pass while the request is read (parse_arm.py,
+parse_aci.py), before any rule of the service runs.
 
 The shapes follow the REST spec of Microsoft.ContainerInstance (Azure/azure-rest-api-specs,
 specification/containerinstance/resource-manager/Microsoft.ContainerInstance/stable/2023-05-01/
 containerInstance.json, plus the fields the CLI's 2024-05-01-preview sends) and of
 Microsoft.Resources resource groups. A property the spec
 does not know passes unchecked (the service's deserializer ignores it, and answers never return
-it: web/api_specs.py; JSON depth and body size bound it), but a known property must have its spec's type: strings where strings belong,
-finite numbers, integers, booleans, objects and arrays. So the rules in validation.py, the
-store and the renderer never meet a value of the wrong type.
+it: web/api_specs.py; JSON depth and body size bound it), but a known property must have its
+spec's type: strings where strings belong, finite numbers, integers, booleans, objects and
+arrays. So the models the backend gets, its rules, the store and the renderer never meet a
+value of the wrong type.
 """
 
 from __future__ import annotations
@@ -179,7 +181,7 @@ def check(body: Any, shape: Type) -> None:
     """Raise TypeMismatch at the first value whose type is not the shape's.
 
     A null counts as absent (as the service's deserializer treats it); required properties
-    and value rules are validation.py's business, after this.
+    and value rules come after this (parse_aci.py, the backend's rules).
     """
     if not isinstance(body, dict):
         raise TypeMismatch("The request body must be a JSON object")
