@@ -37,7 +37,9 @@ from aci_emulator.errors import ArmError, not_implemented
 ACI = "microsoft.containerinstance"
 RESOURCES = "microsoft.resources"
 SPECS = Path(__file__).resolve().parent.parent / "specs"
-_TYPE_IN_PATH = re.compile(r"/providers/Microsoft\.ContainerInstance/([^/{]+)", re.IGNORECASE)
+_TYPE_IN_PATH = re.compile(
+    r"/providers/Microsoft\.ContainerInstance/([^/{]+)", re.IGNORECASE | re.ASCII
+)
 
 
 @dataclass(frozen=True)

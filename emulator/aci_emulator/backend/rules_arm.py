@@ -79,7 +79,7 @@ _RESOURCES_VERSION_SET = frozenset(RESOURCES_VERSIONS)
 
 SUBSCRIPTION_ID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 # The subscription segment of a path, whatever follows it (ARM reads it before any route).
-SUBSCRIPTION_SEGMENT = re.compile(r"^/subscriptions/([^/]+)", re.IGNORECASE)
+SUBSCRIPTION_SEGMENT = re.compile(r"^/subscriptions/([^/]+)", re.IGNORECASE | re.ASCII)
 
 
 def missing_api_version() -> ArmError:

@@ -23,6 +23,7 @@ from aci_emulator.identity import Identity, VerifiedToken
 from aci_emulator.web import (
     body,
     json_positions,
+    media_type,
     routes_aci,
     routes_admin,
     routes_arm,
@@ -34,8 +35,6 @@ from aci_emulator.web.routing import Router
 from aci_emulator.web.serving import SOCKET_KEY
 
 log = logging.getLogger("aci_emulator.requests")
-# Paths ARM's front door answers for, whatever follows (the root too: MicrosoftDocs/feedback#2279).
-ARM_PREFIXES = ("/subscriptions", "/providers/", "/tenants")
 
 # api-versions each family of routes accepts (real published versions).
 ACI_VERSIONS = (
@@ -183,7 +182,9 @@ class ArmApplication:
         api-version (before any token: MicrosoftDocs/feedback#2279), the token
         (janeczku/rancher-letsencrypt#89 and others), then the subscription's form. Only then
         is the route an honest 501."""
-        if not (path == "/" or path.lower().startswith(ARM_PREFIXES)):
+        # Paths ARM's front door answers for, whatever follows (the root too:
+        # MicrosoftDocs/feedback#2279): media_type.ARM_PREFIXES, in ASCII case only.
+        if not media_type.is_arm_path(path):
             return  # Entra ID's paths and the emulator's own are not ARM's
         if not ctx.request.args.get("api-version"):
             raise rules_arm.missing_api_version()
@@ -254,10 +255,10 @@ def _no_provider_for(ctx: Ctx, path: str, version: str) -> ArmError:
             body = ctx.json()
     if isinstance(body, dict) and isinstance(body.get("location"), str):
         location = normalize_location(body["location"]) or body["location"]
-    found = re.search(r"/locations/([^/]+)", path, re.IGNORECASE)
+    found = re.search(r"/locations/([^/]+)", path, re.IGNORECASE | re.ASCII)
     if not location and found:
         location = found.group(1)
-    kind = re.search(r"/Microsoft\.ContainerInstance/([^/]+)", path, re.IGNORECASE)
+    kind = re.search(r"/Microsoft\.ContainerInstance/([^/]+)", path, re.IGNORECASE | re.ASCII)
     return ArmError(
         400,
         "NoRegisteredProviderFound",

@@ -27,6 +27,7 @@ import contextlib
 import io
 import json
 import logging
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,8 +39,9 @@ from a2wsgi.wsgi import build_environ
 
 from aci_emulator.config import Limits
 from aci_emulator.errors import ArmError, request_headers_too_large, request_too_large
-from aci_emulator.web import media_type
+from aci_emulator.web import media_type, routes_identity
 from aci_emulator.web.forms import URLENCODED, FormError, check_form
+from aci_emulator.web.routing import Router
 
 log = logging.getLogger("aci_emulator.server")
 
@@ -67,7 +69,7 @@ class Refusal:
     retry_after: int | None = None
 
     def body(self, path: str) -> bytes:
-        if "/oauth2/" in path:  # the token endpoint answers in Entra ID's envelope
+        if is_token_endpoint(path):  # the token endpoint answers in Entra ID's envelope
             now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
             envelope: dict[str, Any] = {
                 "error": "temporarily_unavailable" if self.status == 503 else "invalid_request",
@@ -80,6 +82,22 @@ class Refusal:
         else:
             envelope = ArmError(self.status, self.code, self.message).envelope()
         return json.dumps(envelope).encode()
+
+
+def _token_routes() -> list[re.Pattern[str]]:
+    """The token endpoint's own route pattern(s), as the application's router matches them."""
+    router = Router()
+    routes_identity.register(router)
+    return [r.pattern for r in router.routes if r.handler is routes_identity.token]
+
+
+_TOKEN_ROUTES = _token_routes()
+
+
+def is_token_endpoint(path: str) -> bool:
+    """Whether the path is Entra ID's token endpoint: its route, not a '/oauth2/' anywhere (a
+    resource group named oauth2 is Resource Manager's)."""
+    return any(pattern.match(path) for pattern in _TOKEN_ROUTES)
 
 
 class _Disconnected(Exception):

@@ -26,8 +26,11 @@ from aci_emulator.errors import ArmError, unsupported_media_type
 
 JSON = "application/json"
 BODY_METHODS = ("PUT", "PATCH", "POST")
-# Resource Manager's paths (as web/app.py's front door reads them), and its root.
+# Resource Manager's paths, and its root: the one definition the door and the front door read.
+# ARM's paths are ASCII and matched in any ASCII case only: Unicode case folding would read
+# '/ſubscriptions' (U+017F, long s) as '/subscriptions' where str.lower() does not.
 ARM_PREFIXES = ("/subscriptions", "/providers/", "/tenants")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 section 5.6.2
 _SHOWN = 200  # characters of a media type quoted in a message, at most
 
@@ -44,8 +47,14 @@ def media_type(values: list[str]) -> str | None:
     return essence
 
 
+def ascii_lower(text: str) -> str:
+    """The text with A-Z lowered and nothing else changed: how ARM compares its paths."""
+    return text.translate(_ASCII_LOWER)
+
+
 def is_arm_path(path: str) -> bool:
-    path = re.sub(r"/{2,}", "/", path).lower()
+    """Whether Resource Manager answers this path (the root, or a path under its prefixes)."""
+    path = ascii_lower(re.sub(r"/{2,}", "/", path))
     return path == "/" or path.startswith(ARM_PREFIXES)
 
 

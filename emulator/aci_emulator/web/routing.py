@@ -1,4 +1,7 @@
-"""A small case-insensitive router: ARM matches paths in any case (resourceGroups, resourcegroups)."""
+"""A small case-insensitive router: ARM matches paths in any case (resourceGroups, resourcegroups).
+
+In ASCII case only (re.ASCII): ARM's paths are ASCII, and Unicode folding would take
+'/ſubscriptions' (U+017F) for '/subscriptions' where the door's checks do not."""
 
 from __future__ import annotations
 
@@ -53,7 +56,7 @@ class Router:
         (self.fallbacks if fallback else self.routes).append(
             Route(
                 tuple(methods.split()),
-                re.compile(f"^{regex}/?$", re.IGNORECASE),
+                re.compile(f"^{regex}/?$", re.IGNORECASE | re.ASCII),
                 handler,
                 authenticated,
                 api_versions,

@@ -35,12 +35,12 @@ WINDOWS_IMAGE_PREFIXES = ("mcr.microsoft.com/windows/", "mcr.microsoft.com/windo
 # A network profile is a Microsoft.Network/networkProfiles resource (any casing, as ARM ids).
 NETWORK_PROFILE_ID = re.compile(
     r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/networkProfiles/[^/]+",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 
 
 # The subscription an ARM resource id names.
-SUBSCRIPTION_OF_ID = re.compile(r"^/subscriptions/([^/]+)/", re.IGNORECASE)
+SUBSCRIPTION_OF_ID = re.compile(r"^/subscriptions/([^/]+)/", re.IGNORECASE | re.ASCII)
 
 
 def check_all(

@@ -31,7 +31,7 @@ from aci_emulator.errors import bad_request, invalid_port
 # Group names are read case-insensitively, as ARM reads names: Azure took 'myIMG',
 # 'ForTesting' and 'MyContainerGroup' (MicrosoftDocs/azure-docs#37604, CompositionalIT/farmer#210,
 # #125). Container names stay lowercase.
-GROUP_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", re.IGNORECASE)
+GROUP_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", re.IGNORECASE | re.ASCII)
 CONTAINER_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS_LABEL = re.compile(r"^[a-z][-a-z0-9]{3,61}[a-z0-9]$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
