@@ -7,7 +7,11 @@ What the emulator needs from every spec at once is read here, ahead of time, so 
 reads one small file instead of 26 specs (2 MB of JSON) on its first requests:
 
 - `request_shape`: which members a container group's request may hold, the union over every
-  vendored spec (how request_schema.py reads it and why is said there);
+  vendored spec (how request_schema.py reads it and why is said there), and what each may be
+  (web/request_types.py checks it): its JSON type (`json`), an integer's width (`format`:
+  int64 where any spec says so, else int32, the .NET type autorest gives an unformatted
+  integer), an enumeration's names (`enum`, the union over versions) and .NET type (`enum_type`,
+  x-ms-enum's name), and whether it is a secret (`secret`: a spec's `format: password`);
 - `statuses`: the 2xx statuses each spec lists per path and method (api_specs.success_statuses).
 
 The specs stay the only source: tests/emulator/test_spec_tables.py derives the file again and
@@ -89,6 +93,7 @@ def _union(nodes: list[tuple[api_specs.Spec, Schema]], type_name: str, depth: in
     # description alone) says nothing of its members: the versions that declare them decide.
     declared = [node for _, node in resolved if _DECLARING_KEYS & node.keys()]
     shape["free"] = (len(closed) < len(declared) or not declared) and not maps
+    shape.update(_value_type([node for _, node in resolved]))
     by_name: dict[str, list[tuple[api_specs.Spec, Schema]]] = {}
     names: dict[str, str] = {}
     spelling: dict[str, str] = {}
@@ -105,6 +110,34 @@ def _union(nodes: list[tuple[api_specs.Spec, Schema]], type_name: str, depth: in
     if items:
         shape["items"] = _union(items, type_name, depth + 1)
     return shape
+
+
+def _value_type(nodes: list[Schema]) -> Schema:
+    """What the specs together say a place's value is: JSON type(s), an integer's format, an
+    enumeration's names and type, a secret. Nothing where no spec declares a type."""
+    kinds = sorted({kind for kind in map(_json_type, nodes) if kind})
+    found: Schema = {}
+    if kinds:
+        found["json"] = kinds[0] if len(kinds) == 1 else kinds
+    if "integer" in kinds:
+        found["format"] = "int64" if any(n.get("format") == "int64" for n in nodes) else "int32"
+    names = sorted({str(v) for n in nodes for v in n.get("enum") or ()})
+    if names:
+        found["enum"] = names
+        enum_types = [n["x-ms-enum"]["name"] for n in nodes if "name" in n.get("x-ms-enum", {})]
+        if enum_types:
+            found["enum_type"] = enum_types[-1]  # the newest spec's name
+    if any(n.get("format") == "password" for n in nodes):
+        found["secret"] = True
+    return found
+
+
+def _json_type(node: Schema) -> str | None:
+    if isinstance(node.get("type"), str):
+        return node["type"]
+    if "properties" in node or "additionalProperties" in node:
+        return "object"
+    return "array" if "items" in node else None
 
 
 def _type_name(node: Schema, parent: str) -> str:

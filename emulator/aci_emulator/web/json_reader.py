@@ -27,9 +27,13 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from aci_emulator.web import json_census
+from aci_emulator.web import json_census, request_types
 
 MAX_DEPTH = 64  # Json.NET's default MaxDepth
+# Json.NET reads a hex or octal integer with Convert.ToInt64: beyond it, "not a valid number".
+INT64 = (-(2**63), 2**63 - 1)
+_SHOWN = 100  # characters of a value a message quotes, at most
+HIDDEN = "***"  # what a message quotes of a secret (as the CLI's logs mask one)
 WASTE_BUDGET = 4  # times the text's length scanned in vain, at most
 _SEPARATORS = frozenset(",}])/")
 _AFTER_VALUE = frozenset(",}])/ \t\r\n")
@@ -294,7 +298,8 @@ class Reader:
                 kind = "Object" if closing == "}" else "Array"
                 raise self.error(f"JsonToken {token} is not valid for closing JsonType {kind}.")
             return True
-        raise self.error(f"After parsing a value an unexpected character was encountered: {c}.")
+        shown = self.quoted(c)
+        raise self.error(f"After parsing a value an unexpected character was encountered: {shown}.")
 
     def property_name(self, c: str) -> str:
         if c in "\"'":
@@ -350,7 +355,8 @@ class Reader:
                     out.append(chr(int(digits, 16)))
                 except ValueError:
                     self.i = j + 6
-                    raise self.error(f"Invalid Unicode escape sequence: \\u{digits}.") from None
+                    shown = self.quoted(f"\\u{digits}")
+                    raise self.error(f"Invalid Unicode escape sequence: {shown}.") from None
                 self.i = j + 6
             elif escape in _ESCAPES:
                 out.append(_ESCAPES[escape])
@@ -359,20 +365,28 @@ class Reader:
                 self.i = j + 2
                 if not escape:
                     raise self.error(f"Unterminated string. Expected delimiter: {quote}.")
-                raise self.error(f"Bad JSON escape sequence: \\{escape}.")
+                shown = self.quoted("\\" + escape)
+                raise self.error(f"Bad JSON escape sequence: {shown}.")
 
     def number(self) -> int | float:
         text, start = self.text, self.i
         self.i = _NUMBER.match(text, self.i).end()
         c = self.peek()
         if c and not (c.isspace() or c in _SEPARATORS or c == ")"):
-            raise self.error(f"Unexpected character encountered while parsing number: {c}.")
+            shown = self.quoted(c)
+            raise self.error(f"Unexpected character encountered while parsing number: {shown}.")
         token = text[start : self.i]
         value = _number(token)
         if value is None:
-            shown = token if len(token) <= 100 else token[:100] + "…"
-            raise self.error(f"Input string '{shown}' is not a valid number.")
+            raise self.error(f"Input string '{self.quoted(token)}' is not a valid number.")
         return value
+
+    def quoted(self, text: str) -> str:
+        """Text of the value being read as a message quotes it: bounded, and never a secret's
+        (request_types.is_secret knows which paths are)."""
+        if request_types.is_secret(self.path()):
+            return HIDDEN
+        return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
 
     def literal(self, c: str) -> Any:
         for word, value in (("true", True), ("false", False), ("null", None), ("undefined", None)):
@@ -389,7 +403,8 @@ class Reader:
         if c in "NI":
             word = "NaN" if c == "N" else "Infinity"
             raise JsonNetError(f"Unexpected token '{word}': not a JSON value")
-        raise self.error(f"Unexpected character encountered while parsing value: {c}.")
+        shown = self.quoted(c)
+        raise self.error(f"Unexpected character encountered while parsing value: {shown}.")
 
 
 _NONE = object()
@@ -411,14 +426,19 @@ def _identifier(c: str) -> bool:
 
 
 def _number(token: str) -> int | float | None:
-    """A number as Json.NET reads one: decimal, or an integer in hex (0x1F) or octal (017)."""
+    """A number as Json.NET reads one: decimal, or an integer in hex (0x1F) or octal (017)
+    within Int64 (Convert.ToInt64); None where Json.NET finds no valid number."""
     negative = token.startswith("-")
     digits = token[1:] if negative else token
     try:
         if len(digits) > 1 and digits[0] == "0" and digits[1] not in ".eE":
             base = 16 if digits[1] in "xX" else 8
-            value: int | float = int(digits[2:] if base == 16 else digits[1:], base)
-            return -value if negative else value
+            significant = (digits[2:] if base == 16 else digits[1:]).lstrip("0")
+            if len(significant) > (16 if base == 16 else 22):  # past Int64 whatever follows
+                return None
+            value: int | float = int(significant or "0", base)
+            value = -value if negative else value
+            return value if INT64[0] <= value <= INT64[1] else None
         if not digits or not (digits[0].isdigit() or digits[0] == "."):
             return None
         if all(ch.isdigit() for ch in digits):

@@ -1,33 +1,70 @@
 """The types of a request body, checked in one pass while the request is read (parse_arm.py,
 parse_aci.py), before any rule of the service runs.
 
-The shapes follow the REST spec of Microsoft.ContainerInstance (Azure/azure-rest-api-specs,
-specification/containerinstance/resource-manager/Microsoft.ContainerInstance/stable/2023-05-01/
-containerInstance.json, plus the fields the CLI's 2024-05-01-preview sends) and of
-Microsoft.Resources resource groups. A property the spec
-does not know passes unchecked (the service's deserializer ignores it, and answers never return
-it: web/api_specs.py; JSON depth and body size bound it), but a known property must have its
-spec's type: strings where strings belong, finite numbers, integers, booleans, objects and
-arrays. So the models the backend gets, its rules, the store and the renderer never meet a
-value of the wrong type.
+A container group's types are derived from the vendored REST specs of Microsoft.ContainerInstance
+(every api-version at once, the union spec_tables.json records: derive_spec_tables.py): every
+member the specs define has their type, an integer their width (Json.NET reads an int32 or an
+int64 member with ReadAsInt32 / ReadAsInt64), an enumeration their names, a `format: password`
+member is a secret. Resource groups' are Microsoft.Resources' (hand-written: no spec of theirs
+is vendored). A property no spec knows passes unchecked here (request_schema.py refuses it where
+Azure does; JSON depth and body size bound it), but a known property must have its spec's type:
+strings where strings belong, finite numbers, integers within their width, booleans, objects,
+arrays and an enumeration's names. So the models the backend gets, its rules, the store and the
+renderer never meet a value of the wrong type, nor an integer too large to write back.
+
+Json.NET reads a body front to back and stops at the first value it cannot read: the error names
+the FIRST bad value in document order. Its words: "JSON integer 3594034425 is too large or small
+for an Int32. Path '...'" (Newtonsoft.Json's JsonTextReader.ParseReadNumber, quoted in
+stewartcelani/autodesk-construction-cloud-backup#2 and Corsinvest/cv4pve-diag#8; the Int64 one
+is the same sentence); "Error converting value \"ContainerInsights\" to type '...LogAnalyticsLogType'.
+Path 'properties.diagnostics.logAnalytics.logType'" (Azure/azure-sdk-for-net#7714,
+Azure/azure-powershell#9955: Json.NET's StringEnumConverter, names compared in any case). The
+service's own .NET type names are unknown: the spec's x-ms-enum name stands for them (our
+reading). Enumerations a rule of the service reads with its own words (ENUMS_READ_BY_RULES) are
+left to that rule.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
-# A type is one of these names, an Obj, an Arr or a Map; ANY is not checked. ENUM is a string the
-# spec restricts to names: Json.NET's enum converter words a non-string differently.
-STRING, NUMBER, INTEGER, BOOLEAN, ANY = "string", "number", "integer", "boolean", "any"
-ENUM = "enum"
+from aci_emulator.web import api_specs
+
+# A type is one of these names, an Integer, an Enum, an Obj, an Arr or a Map; ANY is not checked.
+STRING, NUMBER, BOOLEAN, ANY = "string", "number", "boolean", "any"
+
+
+class Integer:
+    """A JSON integer Json.NET reads into a .NET Int32 or Int64."""
+
+    def __init__(self, bits: int = 32) -> None:
+        self.bits = bits
+        self.low, self.high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+
+
+INTEGER = Integer(32)
+
+
+class Enum:
+    """A string one of the names (compared in any case); an empty `names`: any string."""
+
+    def __init__(self, names: tuple[str, ...] = (), type_name: str = "") -> None:
+        self.type_name = type_name
+        self.names = frozenset(_enum_key(n) for n in names)
+
+
+ENUM = Enum()
 
 
 class Obj:
-    """A JSON object with known properties (others pass unchecked)."""
+    """A JSON object with known properties (others pass unchecked); `secrets` names those whose
+    values are never shown."""
 
-    def __init__(self, **fields: Any) -> None:
+    def __init__(self, secrets: frozenset[str] = frozenset(), **fields: Any) -> None:
         self.fields = fields
+        self.secrets = secrets
 
 
 class Arr:
@@ -42,135 +79,77 @@ class Map:
         self.value = value
 
 
-Type = str | Obj | Arr | Map
+Type = str | Integer | Enum | Obj | Arr | Map
 
 # Properties whose values Azure never returns (render.hide_secrets drops them): a message about
-# one names its place, never its value, whatever its JSON type. Names compare in any case.
+# one names its place, never its value, whatever its JSON type. Names compare in any case. The
+# specs' `format: password` members are secrets too (Obj.secrets).
 SECRET_PROPERTIES = frozenset(
     {"securevalue", "password", "storageaccountkey", "workspacekey", "protectedsettings", "secret"}
 )
+# Enumerations a rule of the service reads in its own words (web/parse_aci.py with
+# backend/aci/validation.py: InvalidOsType, and the allowed values named), as lowercase dotted
+# paths without indices.
+ENUMS_READ_BY_RULES = frozenset(
+    {
+        "properties.ostype",
+        "properties.restartpolicy",
+        "properties.sku",
+        "properties.priority",
+        "properties.ipaddress.type",
+        "properties.ipaddress.autogenerateddomainnamelabelscope",
+        "properties.ipaddress.ports.protocol",
+        "properties.containers.properties.ports.protocol",
+    }
+)
 
-_EXPECTED = {
-    STRING: "a string",
-    ENUM: "a string",
-    NUMBER: "a number",
-    INTEGER: "an integer",
-    BOOLEAN: "true or false",
-}
 
-# -- Microsoft.ContainerInstance/containerGroups --------------------------------------------------
-_PORT = Obj(protocol=ENUM, port=INTEGER)
-_REQUESTS = Obj(memoryInGB=NUMBER, cpu=NUMBER, gpu=Obj(count=INTEGER, sku=ENUM))
-_PROBE = Obj(
-    exec=Obj(command=Arr(STRING)),
-    httpGet=Obj(
-        path=STRING, port=INTEGER, scheme=ENUM, httpHeaders=Arr(Obj(name=STRING, value=STRING))
-    ),
-    initialDelaySeconds=INTEGER,
-    periodSeconds=INTEGER,
-    failureThreshold=INTEGER,
-    successThreshold=INTEGER,
-    timeoutSeconds=INTEGER,
-)
-_SECURITY_CONTEXT = Obj(
-    privileged=BOOLEAN,
-    allowPrivilegeEscalation=BOOLEAN,
-    capabilities=Obj(add=Arr(STRING), drop=Arr(STRING)),
-    runAsGroup=INTEGER,
-    runAsUser=INTEGER,
-    seccompProfile=STRING,
-)
-_ENV = Arr(Obj(name=STRING, value=STRING, secureValue=STRING))
-_MOUNTS = Arr(Obj(name=STRING, mountPath=STRING, readOnly=BOOLEAN))
-_CONTAINER = Obj(
-    name=STRING,
-    properties=Obj(
-        image=STRING,
-        command=Arr(STRING),
-        ports=Arr(_PORT),
-        environmentVariables=_ENV,
-        resources=Obj(requests=_REQUESTS, limits=_REQUESTS),
-        volumeMounts=_MOUNTS,
-        livenessProbe=_PROBE,
-        readinessProbe=_PROBE,
-        securityContext=_SECURITY_CONTEXT,
-        configMap=Obj(keyValuePairs=Map(STRING)),
-    ),
-)
-_INIT_CONTAINER = Obj(
-    name=STRING,
-    properties=Obj(
-        image=STRING,
-        command=Arr(STRING),
-        environmentVariables=_ENV,
-        volumeMounts=_MOUNTS,
-        securityContext=_SECURITY_CONTEXT,
-    ),
-)
-_VOLUME = Obj(
-    name=STRING,
-    azureFile=Obj(
-        shareName=STRING, readOnly=BOOLEAN, storageAccountName=STRING, storageAccountKey=STRING
-    ),
-    emptyDir=Obj(),
-    secret=Map(STRING),
-    gitRepo=Obj(directory=STRING, repository=STRING, revision=STRING),
-)
-TAGS = Map(STRING)
-CONTAINER_GROUP = Obj(
-    location=STRING,
-    tags=TAGS,
-    zones=Arr(STRING),
-    identity=Obj(type=ENUM, userAssignedIdentities=Map(Obj())),
-    properties=Obj(
-        sku=ENUM,
-        containers=Arr(_CONTAINER),
-        initContainers=Arr(_INIT_CONTAINER),
-        imageRegistryCredentials=Arr(
-            Obj(
-                server=STRING,
-                username=STRING,
-                password=STRING,
-                identity=STRING,
-                identityUrl=STRING,
-            )
-        ),
-        restartPolicy=ENUM,
-        ipAddress=Obj(
-            ports=Arr(_PORT),
-            type=ENUM,
-            ip=STRING,
-            dnsNameLabel=STRING,
-            autoGeneratedDomainNameLabelScope=ENUM,
-            fqdn=STRING,
-        ),
-        osType=ENUM,
-        volumes=Arr(_VOLUME),
-        diagnostics=Obj(
-            logAnalytics=Obj(
-                workspaceId=STRING,
-                workspaceKey=STRING,
-                logType=ENUM,
-                metadata=Map(STRING),
-                workspaceResourceId=STRING,
-            )
-        ),
-        subnetIds=Arr(Obj(id=STRING, name=STRING)),
-        dnsConfig=Obj(nameServers=Arr(STRING), searchDomains=STRING, options=STRING),
-        encryptionProperties=Obj(
-            vaultBaseUrl=STRING, keyName=STRING, keyVersion=STRING, identity=STRING
-        ),
-        priority=ENUM,
-        confidentialComputeProperties=Obj(ccePolicy=STRING),
-        extensions=Arr(Obj(name=STRING, properties=Obj(extensionType=STRING, version=STRING))),
-        containerGroupProfile=Obj(id=STRING, revision=INTEGER),
-    ),
-)
-# A PATCH of a container group: tags only.
-RESOURCE_UPDATE = Obj(tags=TAGS)
+def is_secret(path: str) -> bool:
+    """Whether a value at this Json.NET path (or within it) is a secret: a message never quotes
+    it. The one place every message that quotes a value asks (here and json_reader.py)."""
+    parts = path.replace("[", ".").replace("]", "").split(".")
+    return any(part.lower() in _all_secret_names() for part in parts)
 
-# -- Microsoft.Resources/resourceGroups -----------------------------------------------------------
-RESOURCE_GROUP = Obj(location=STRING, tags=TAGS, managedBy=STRING, properties=Obj())
+
+@functools.cache
+def _all_secret_names() -> frozenset[str]:
+    names = set(SECRET_PROPERTIES)
+    stack = [api_specs.tables()["request_shape"]]
+    while stack:
+        node = stack.pop()
+        for name, member in node.get("members", {}).items():
+            if member.get("secret"):
+                names.add(name.lower())
+            stack.append(member)
+        stack.extend(node[k] for k in ("values", "items") if k in node)
+    return frozenset(names)
+
+
+def _from_table(node: dict[str, Any], path: str = "") -> Type:
+    """The type spec_tables.json records for a place of the body (nested a bounded depth)."""
+    kind = node.get("json")
+    if kind is None and (node.get("members") or "values" in node):
+        kind = "object"  # declared by its members alone (allOf)
+    if isinstance(kind, list) or kind is None:
+        return ANY  # no spec declares it, or specs disagree: not checked (our reading)
+    if kind == "integer":
+        return Integer(64 if node.get("format") == "int64" else 32)
+    if kind == "string":
+        if "enum" in node and path not in ENUMS_READ_BY_RULES:
+            return Enum(tuple(node["enum"]), node.get("enum_type") or node["type"])
+        return ENUM if "enum" in node else STRING
+    if kind in (NUMBER, BOOLEAN):
+        return kind
+    if kind == "array":
+        return Arr(_from_table(node["items"], path) if "items" in node else ANY)
+    if node.get("members"):
+        members = node["members"]
+        fields = {name: _from_table(m, _join(path, name.lower())) for name, m in members.items()}
+        secrets = frozenset(n for n, m in members.items() if m.get("secret"))
+        return Obj(secrets, **fields)
+    if "values" in node:
+        return Map(_from_table(node["values"], path))
+    return Obj()  # an object of any members (an extension's settings)
 
 
 class TypeMismatch(ValueError):
@@ -178,51 +157,86 @@ class TypeMismatch(ValueError):
 
 
 def check(body: Any, shape: Type) -> None:
-    """Raise TypeMismatch at the first value whose type is not the shape's.
+    """Raise TypeMismatch at the first value, in document order, whose type is not the shape's.
 
-    A null counts as absent (as the service's deserializer treats it); required properties
-    and value rules come after this (parse_aci.py, the backend's rules).
+    A null member counts as absent (as the service's deserializer treats it); a null item of an
+    array or value of a map is refused. Required properties and value rules come after this
+    (parse_aci.py, the backend's rules).
     """
     if not isinstance(body, dict):
         raise TypeMismatch("The request body must be a JSON object")
     # An explicit stack, not recursion: whatever the depth of the body, this cannot overflow.
-    # Each entry also says whether it lies within a secret (then its value is never shown).
-    stack: list[tuple[Any, Type, str, str, bool]] = [(body, shape, "", "", False)]
+    # Children are pushed in reverse, so they are met in document order. Each entry also says
+    # whether it lies within a secret (then its value is never shown) and may be null.
+    stack: list[tuple[Any, Type, str, str, bool, bool]] = [(body, shape, "", "", False, True)]
     while stack:
-        value, kind, key, path, secret = stack.pop()
-        if value is None or kind == ANY:
+        value, kind, key, path, secret, nullable = stack.pop()
+        if value is None:
+            _require(nullable, value, _expected(kind), key, path, secret)
             continue
+        if kind == ANY:
+            continue
+        children: list[tuple[Any, Type, str, str, bool, bool]] = []
         if isinstance(kind, Obj):
             _require(isinstance(value, dict), value, "an object", key, path, secret)
-            for name, sub in kind.fields.items():
-                if name in value:
-                    inner = secret or name.lower() in SECRET_PROPERTIES
-                    stack.append((value[name], sub, name, _join(path, name), inner))
+            for name, item in value.items():
+                sub = kind.fields.get(name)
+                if sub is not None:
+                    inner = secret or name in kind.secrets or name.lower() in SECRET_PROPERTIES
+                    children.append((item, sub, name, _join(path, name), inner, True))
         elif isinstance(kind, Map):
             _require(isinstance(value, dict), value, "an object", key, path, secret)
             for name, item in value.items():
-                expected = _EXPECTED.get(kind.value, "an object")
-                _require(item is not None, item, expected, name, _join(path, name), secret)
-                stack.append((item, kind.value, name, _join(path, name), secret))
+                children.append((item, kind.value, name, _join(path, name), secret, False))
         elif isinstance(kind, Arr):
             _require(isinstance(value, list), value, "an array", key, path, secret)
             for i, item in enumerate(value):
-                expected = (
-                    _EXPECTED.get(kind.item, "an object")
-                    if isinstance(kind.item, str)
-                    else "an object"
-                )
-                _require(item is not None, item, expected, key, f"{path}[{i}]", secret)
-                stack.append((item, kind.item, key, f"{path}[{i}]", secret))
-        elif not _scalar_ok(value, kind):
-            if kind == ENUM and isinstance(value, (dict, list, bool)):
-                raise TypeMismatch(
-                    f"Unexpected token {_token(value)} when parsing enum. Path '{path}'"
-                )
-            if kind in (NUMBER, INTEGER) and not isinstance(value, (dict, list)) and not secret:
-                what = "a number" if kind == NUMBER else "an integer"
-                raise TypeMismatch(f"Could not convert '{_shown(value)}' to {what}. Path '{path}'")
-            _require(False, value, _EXPECTED[kind], key, path, secret)
+                children.append((item, kind.item, key, f"{path}[{i}]", secret, False))
+        else:
+            _check_scalar(value, kind, key, path, secret)
+        stack.extend(reversed(children))
+
+
+def _check_scalar(value: Any, kind: Type, key: str, path: str, secret: bool) -> None:
+    if _scalar_ok(value, kind):
+        if isinstance(kind, Integer) and not kind.low <= value <= kind.high:
+            raise TypeMismatch(
+                f"JSON integer {_shown(value)} is too large or small for an Int{kind.bits}. "
+                f"Path '{path}'"
+            )
+        if isinstance(kind, Enum) and kind.names and _enum_key(value) not in kind.names:
+            shown = "…" if secret else _shown(value)
+            raise TypeMismatch(
+                f"Error converting value \"{shown}\" to type '{kind.type_name}'. Path '{path}'"
+            )
+        return
+    if isinstance(kind, Enum) and isinstance(value, (dict, list, bool)):
+        raise TypeMismatch(f"Unexpected token {_token(value)} when parsing enum. Path '{path}'")
+    numeric = kind == NUMBER or isinstance(kind, Integer)
+    if numeric and not isinstance(value, (dict, list)) and not secret:
+        what = "a number" if kind == NUMBER else "an integer"
+        raise TypeMismatch(f"Could not convert '{_shown(value)}' to {what}. Path '{path}'")
+    _require(False, value, _expected(kind), key, path, secret)
+
+
+def _expected(kind: Type) -> str:
+    if isinstance(kind, Integer):
+        return "an integer"
+    if isinstance(kind, Enum) or kind == STRING:
+        return "a string"
+    if kind == NUMBER:
+        return "a number"
+    if kind == BOOLEAN:
+        return "true or false"
+    if isinstance(kind, Arr):
+        return "an array"
+    return "an object"
+
+
+def _enum_key(name: str) -> str:
+    """An enumeration's name as Json.NET compares it: in any case; a combined name's parts
+    ('SystemAssigned, UserAssigned') whatever the spaces around its commas."""
+    return ",".join(part.strip() for part in name.lower().split(","))
 
 
 def fold_names(body: Any, shape: Type) -> Any:
@@ -263,14 +277,14 @@ def _token(value: Any) -> str:
     return "StartArray" if isinstance(value, list) else "Boolean"
 
 
-def _scalar_ok(value: Any, kind: str) -> bool:
-    if kind in (STRING, ENUM):
+def _scalar_ok(value: Any, kind: Type) -> bool:
+    if kind == STRING or isinstance(kind, Enum):
         return isinstance(value, str)
     if kind == BOOLEAN:
         return isinstance(value, bool)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
-    if kind == INTEGER:
+    if isinstance(kind, Integer):
         return isinstance(value, int)
     try:
         return math.isfinite(float(value))  # not NaN, Infinity or a 401-digit integer
@@ -312,3 +326,14 @@ def _shown(value: Any) -> str:
         except ValueError:  # an integer of more digits than Python converts
             text = "a very long number"
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+# -- Microsoft.ContainerInstance/containerGroups: from the specs ----------------------------------
+CONTAINER_GROUP = _from_table(api_specs.tables()["request_shape"])
+assert isinstance(CONTAINER_GROUP, Obj)
+TAGS = Map(STRING)
+# A PATCH of a container group: tags only.
+RESOURCE_UPDATE = Obj(tags=TAGS)
+
+# -- Microsoft.Resources/resourceGroups -----------------------------------------------------------
+RESOURCE_GROUP = Obj(location=STRING, tags=TAGS, managedBy=STRING, properties=Obj())

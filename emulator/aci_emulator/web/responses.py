@@ -18,7 +18,14 @@ from aci_emulator.errors import ArmError
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(json.dumps(body), status=status, headers=headers or {})
+    return json_text_response(json.dumps(body), status, headers)
+
+
+def json_text_response(
+    text: str, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """An answer whose JSON is already written (json.dumps of what render built)."""
+    response = Response(text, status=status, headers=headers or {})
     response.headers["Content-Type"] = "application/json; charset=utf-8"
     return response
 

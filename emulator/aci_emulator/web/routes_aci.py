@@ -7,6 +7,7 @@ render_aci, which builds the JSON.
 from __future__ import annotations
 
 import functools
+import json
 
 from werkzeug import Response
 
@@ -15,7 +16,13 @@ from aci_emulator.backend.locations import normalize_location, region_list
 from aci_emulator.errors import ArmError, location_not_available, not_implemented
 from aci_emulator.web import api_specs, parse_aci, parse_arm
 from aci_emulator.web import render_aci as render
-from aci_emulator.web.responses import empty_response, json_response, paged, retry_after
+from aci_emulator.web.responses import (
+    empty_response,
+    json_response,
+    json_text_response,
+    paged,
+    retry_after,
+)
 from aci_emulator.web.routing import Router
 
 NS = "/providers/Microsoft.ContainerInstance"
@@ -127,9 +134,15 @@ def get(ctx, sub: str, rg: str, name: str) -> Response:
 
 def create_or_update(ctx, sub: str, rg: str, name: str) -> Response:
     request = parse_aci.container_group(name, ctx.json(), _api(ctx))
-    cg, created, op = ctx.cloud.aci.create_or_update_container_group(ctx.sub, rg, name, request)
-    body = render.container_group(cg, "create", _api(ctx))
-    return json_response(body, 201 if created else 200, _async_headers(ctx, op))
+    written: list[str] = []
+
+    def write(cg) -> None:  # the answer, written before the group is stored
+        written.append(json.dumps(render.container_group(cg, "create", _api(ctx))))
+
+    cg, created, op = ctx.cloud.aci.create_or_update_container_group(
+        ctx.sub, rg, name, request, before_storing=write
+    )
+    return json_text_response(written[0], 201 if created else 200, _async_headers(ctx, op))
 
 
 def update(ctx, sub: str, rg: str, name: str) -> Response:

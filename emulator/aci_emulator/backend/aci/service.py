@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import threading
+from collections.abc import Callable
 from datetime import datetime
 
 from aci_emulator.backend.aci import identities, images, lifecycle, quota, rules, updates
@@ -113,9 +114,12 @@ class ContainerInstances:
         rg_name: str,
         name: str,
         request: ContainerGroupRequest,
+        before_storing: Callable[[ContainerGroup], None] | None = None,
     ) -> tuple[ContainerGroup, bool, Operation]:
         """Check everything, build the new group aside, then store it in steps that cannot
-        fail: a request that fails at any point leaves the state as it was."""
+        fail: a request that fails at any point leaves the state as it was. `before_storing`
+        is given the group built aside, last before it is stored (the route writes its answer
+        there: an answer that cannot be written leaves nothing behind)."""
         rules.check_all(request, name, sub.id)  # the corpus's rules, by category (rules.py)
         spec, tags = request.spec, request.tags
         region = normalize_location(request.location)
@@ -167,6 +171,8 @@ class ContainerInstances:
             cg.failure = (failures[0].code, failures[0].message) if failures else None
             lifecycle.begin_run(cg, self.clock, self.config)
             op = self._new_operation("create", cg)
+            if before_storing is not None:
+                before_storing(cg)
             # Storing: plain assignments from here on.
             if existing is not None:
                 self.dns_labels.release(existing)
