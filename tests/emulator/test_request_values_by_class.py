@@ -24,6 +24,7 @@ from aci_builders import ACI_API, Raw, unique, wire_group
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aci_emulator.backend.aci import bounds
 from aci_emulator.web import request_types as types
 
 SETTINGS = settings(
@@ -286,3 +287,81 @@ def test_the_secret_places_cover_the_spec_s_passwords_and_the_known_names():
     assert "properties.volumes[0].azureFile.storageAccountKey" in paths
     assert "properties.diagnostics.logAnalytics.workspaceKey" in paths
 
+
+# -- every collection of a body is bounded, in one place (backend/aci/bounds.py) ----------------
+# Collections with a documented limit of their own (bounds.check_counts) answer in its words.
+OWN_LIMITS = ("containers", "initContainers", "volumes", "environmentVariables", "tags")
+COLLECTIONS = [
+    (steps, kind)
+    for steps, kind in places(lambda k: isinstance(k, (types.Arr, types.Map)))
+    if steps[-1] not in OWN_LIMITS and path_of(steps) != "properties.ipAddress.ports"
+]
+
+
+def filler(kind: Any) -> str:
+    """A JSON item of the collection's item type, as small as it can be."""
+    item = kind.item if isinstance(kind, types.Arr) else kind.value
+    if item == "string" or isinstance(item, types.Enum):
+        return '"x"'
+    if isinstance(item, types.Integer):
+        return "1"
+    return {"number": "1.5", "boolean": "true"}.get(item, "{}")
+
+
+@settings(SETTINGS, max_examples=25)
+@given(place=st.sampled_from(COLLECTIONS), extra=st.integers(1, 300))
+def test_every_array_and_map_of_a_group_is_bounded(raw: Raw, rg: str, place, extra: int):
+    steps, kind = place
+    length = bounds.MAX_ITEMS + extra
+    item = filler(kind)
+    if isinstance(kind, types.Arr):
+        literal = "[" + ",".join([item] * length) + "]"
+    else:
+        literal = "{" + ",".join(f'"k{i}": {item}' for i in range(length)) + "}"
+    name = unique("many")
+    answer = put(raw, rg, name, body_with(steps, literal))
+    assert answer.status_code == 400, answer.text[:300]
+    assert answer.json()["error"] == {
+        "code": "TooManyItems",
+        "message": f"The property '{path_of(steps)}' of container group '{name}' has {length} "
+        f"items. An array or object of a container group may hold at most {bounds.MAX_ITEMS} "
+        "items.",
+    }
+    assert raw.request("GET", raw.cg_path(rg, name), api_version=ACI_API).status_code == 404
+
+
+@settings(SETTINGS, max_examples=15)
+@given(init=st.integers(1, 400), containers=st.integers(1, 60))
+def test_init_containers_count_in_the_group_s_containers(
+    raw: Raw, rg: str, init: int, containers: int
+):
+    """Azure's docs: at most 59 init containers, and at least one container (60 in all)."""
+    body = wire_group()
+    one = body["properties"]["containers"][0]
+    body["properties"]["containers"] = [dict(one, name=f"c{i}") for i in range(containers)]
+    body["properties"]["initContainers"] = [
+        {"name": f"i{i}", "properties": {"image": "busybox"}} for i in range(init)
+    ]
+    name = unique("init")
+    answer = put(raw, rg, name, json.dumps(body))
+    if init > bounds.MAX_INIT_CONTAINERS:
+        assert answer.status_code == 400, answer.text[:300]
+        assert answer.json()["error"] == {
+            "code": "TooManyInitContainers",
+            "message": f"The container group '{name}' has {init} init containers. A container "
+            "group may have at most 59 init containers.",
+        }
+    elif init + containers > bounds.MAX_CONTAINERS:
+        assert answer.status_code == 400, answer.text[:300]
+        assert answer.json()["error"] == {
+            "code": "TooManyContainers",
+            "message": f"The container group '{name}' has {init + containers} containers, init "
+            "containers included. A container group may have at most 60 containers.",
+        }
+    else:
+        assert answer.status_code != 400 or answer.json()["error"]["code"] not in (
+            "TooManyContainers",
+            "TooManyInitContainers",
+        )
+        return
+    assert raw.request("GET", raw.cg_path(rg, name), api_version=ACI_API).status_code == 404

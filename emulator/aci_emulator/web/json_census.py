@@ -62,3 +62,31 @@ def measure(text: str, max_values: int | None = None) -> Census:
     brackets = compact.translate(None, _NOT_BRACKET)[: 2 * opened + 1]
     deepest = max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
     return Census(values, deepest)
+
+
+def collections(value: object) -> list[tuple[str, str, int]]:
+    """Every array and object a parsed body holds, in document order: (its place as lowercase
+    member names, '[]' for an array's items, its Json.NET path, how many items or members).
+
+    A walk with an explicit stack (the body is within MaxDepth and the values limit already),
+    so that one place (backend/aci/bounds.py) can bound every collection a body can hold."""
+    found: list[tuple[str, str, int]] = []
+    stack: list[tuple[object, str, str]] = [(value, "", "")]
+    while stack:
+        node, place, path = stack.pop()
+        if isinstance(node, list):
+            found.append((place, path, len(node)))
+            stack.extend(
+                (item, place + "[]", f"{path}[{i}]") for i, item in reversed(list(enumerate(node)))
+            )
+        elif isinstance(node, dict):
+            if path:
+                found.append((place, path, len(node)))
+            children = []
+            for key, item in node.items():
+                if isinstance(item, (list, dict)):
+                    name = str(key)
+                    inner_place = f"{place}.{name.lower()}" if place else name.lower()
+                    children.append((item, inner_place, f"{path}.{name}" if path else name))
+            stack.extend(reversed(children))
+    return found

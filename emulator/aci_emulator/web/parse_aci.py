@@ -26,8 +26,8 @@ from aci_emulator.backend.aci.models import (
     ResourceRequests,
 )
 from aci_emulator.errors import ArmError, invalid_content
+from aci_emulator.web import json_census, request_types
 from aci_emulator.web import parse_aci_parts as parts
-from aci_emulator.web import request_types
 from aci_emulator.web.parse_arm import check_body, enum, number, required, spelled_as_sent, tags_of
 
 # Properties read into the models' own fields; the others are kept as sent for render.
@@ -53,6 +53,7 @@ def container_group(name: str, body: Any, api_version: str | None = None) -> Con
     """Read a PUT body, with the service's defaults filled in; refuse it as Azure reads it."""
     validation.check_group_name(name)
     bounds.check_counts(name, *parts.counts(body))  # first: 100,000 volumes are refused unread
+    bounds.check_collections(name, json_census.collections(body))  # then every other array
     folded = request_schema.fold(body)  # from here on every member is spelled as the spec does
     try:
         return _read(name, folded, api_version)

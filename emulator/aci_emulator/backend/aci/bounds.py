@@ -11,7 +11,15 @@ One place for them, so that every value of a body is within Azure's bounds or re
   should be in incrememts of 0.01." and "The memory requirement should be in incrememts of
   0.1 GB." (quoted, Azure's typo included, in docker/compose-cli `aci/convert/convert.go`;
   the memory one also in Azure/azure-cli#7355 and CompositionalIT/farmer#1004);
+- init containers: "By default, you can specify a maximum of 59 init containers per container
+  group. At least one non-init container must be in the group." (MicrosoftDocs/azure-docs
+  `articles/container-instances/container-instances-init-container.md`, also on
+  docs.azure.cn): they count in the group's 60 containers (our reading of that sentence);
 - environment variables per group: no documented limit; 1,000 is our reading;
+- every other array or object a body holds (commands, ports of a container, mounts,
+  capabilities, subnet ids, registry credentials, zones, extensions, a config map, secret
+  volumes...): no documented limit; 1,000 items each is our reading, so that no answer of a
+  group (every GET renders it whole) grows past what a client reads in a moment;
 - a probe's HTTP port, 1-65535 like every port (our reading: no error found for it).
 """
 
@@ -26,6 +34,10 @@ MAX_CONTAINERS = 60
 MAX_VOLUMES = 20
 MAX_PORTS_PER_IP = 5
 MAX_ENVIRONMENT_VARIABLES = 1000
+MAX_INIT_CONTAINERS = 59
+MAX_ITEMS = 1000  # any other array or object of a group's body
+# Maps ARM bounds on its own terms (tags: the resource layer's rules) are not counted here.
+_NOT_COUNTED = frozenset({"tags"})
 # Decimal places a request may have: CPU in hundredths, memory in tenths of a GB.
 CPU_PLACES = 2
 MEMORY_PLACES = 1
@@ -74,6 +86,33 @@ def check_counts(
             f"A container group may have at most {MAX_ENVIRONMENT_VARIABLES} environment "
             "variables.",
         )
+
+
+def check_collections(group: str, found: list[tuple[str, str, int]]) -> None:
+    """Init containers (they count in the group's containers too) and every other array or
+    object of the body, from json_census.collections: the first over its bound is named."""
+    lengths = {place: length for place, _, length in found if "[" not in place}
+    init = lengths.get("properties.initcontainers", 0)
+    if init > MAX_INIT_CONTAINERS:
+        raise bad_request(
+            "TooManyInitContainers",
+            f"The container group '{group}' has {init} init containers. A container group may "
+            f"have at most {MAX_INIT_CONTAINERS} init containers.",
+        )
+    total = init + lengths.get("properties.containers", 0)
+    if total > MAX_CONTAINERS:
+        raise bad_request(
+            "TooManyContainers",
+            f"The container group '{group}' has {total} containers, init containers included. "
+            f"A container group may have at most {MAX_CONTAINERS} containers.",
+        )
+    for place, path, length in found:
+        if length > MAX_ITEMS and place not in _NOT_COUNTED:
+            raise bad_request(
+                "TooManyItems",
+                f"The property '{path}' of container group '{group}' has {length} items. An "
+                f"array or object of a container group may hold at most {MAX_ITEMS} items.",
+            )
 
 
 def check_probe_ports(
