@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import json.scanner
+import math
 import re
 import sys
 from collections.abc import Callable
@@ -457,7 +458,94 @@ def read(
     depth: int | None = None,
 ) -> Any:
     """The value the text holds, read as Json.NET reads it, or JsonNetError in its words.
-    `depth`: the text's nesting as json_census measures it, when the caller has it already."""
+    `depth`: the text's nesting as json_census measures it, when the caller has it already.
+
+    Text within MaxDepth is first rewritten as strict JSON in one pass (strict_text) and read
+    by Python's parser: a body of Json.NET's leniencies costs what strict JSON costs. Only text
+    that cannot be so read (an error to word, or a leniency too rare to rewrite) is read here
+    value by value."""
     if depth is None:
         depth = json_census.measure(text).depth or 0
+    if depth <= MAX_DEPTH:
+        strict = strict_text(text)
+        if strict is not None:
+            try:
+                return json.loads(
+                    strict, object_pairs_hook=make_object, parse_constant=_not_json, strict=False
+                )
+            except ValueError as err:
+                if type(err) not in (ValueError, json.JSONDecodeError):
+                    raise  # the caller's own refusal (a property named twice)
     return Reader(text, make_object, depth).document()
+
+
+# One token of Json.NET's lenient JSON a pass rewrites as strict JSON. `run`: strict JSON as it
+# stands (strings, numbers, literals, punctuation and space, but no comma a bracket closes),
+# matched whole so that strict text costs one step per run, not per token.
+_STRICT_STRING = r'"(?:[^"\\]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"'
+# Space and comments; a comment cannot reach past its first '*/' (a lazy match could, on
+# backtracking, to the text's end at every comma).
+# Each piece matches one way only (one space character; a comment to its own end), so a
+# failed lookahead backtracks in time linear in the gap, never exponential.
+_GAP = r"(?:[ \t\r\n]|/\*(?:[^*]|\*(?!/))*\*/|//[^\n]*(?:\n|\Z))*"
+_NOT_NAME = r"(?![ \t\r\n]*:)"  # a literal or number before a colon is a bare name
+_STRICT_NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?(?![\w.$+-])" + _NOT_NAME
+_LENIENT = re.compile(
+    rf"(?P<run>(?:{_STRICT_STRING}|{_STRICT_NUMBER}|(?:true|false|null)(?![\w$]){_NOT_NAME}"
+    rf"|[ \t\r\n{{}}\[\]:]+|,(?!{_GAP}[,}}\]]))+)"
+    # The same with simple single-quoted strings (no quote of either kind, no escape) and no
+    # double-quoted one: every quote in it is a delimiter, swapped at C speed.
+    rf"|(?P<swap>(?:'[^'\"\\]*'|{_STRICT_NUMBER}|(?:true|false|null)(?![\w$]){_NOT_NAME}"
+    rf"|[ \t\r\n{{}}\[\]:]+|,(?!{_GAP}[,}}\]]))+)"
+    rf"|(?P<trailing>,(?={_GAP}[}}\]]))"
+    r"|(?P<name>[A-Za-z0-9_$]+(?=[ \t\r\n]*:))"
+    r"|(?P<single>'(?:[^'\\]|\\[\s\S])*')"
+    r'|(?P<double>"(?:[^"\\]|\\[\s\S])*")'
+    r"|(?P<comment>/\*[\s\S]*?\*/|//[^\n]*)"
+    r"|(?P<number>[-+a-fA-FxX.0-9]+(?![\w$]))"
+    r"|(?P<undefined>undefined(?![\w$]))"
+    r"|(?P<other>[\s\S])"
+)
+_QUOTE_ESCAPES = re.compile(r"\\'|\\[\s\S]|\"")
+
+
+def strict_text(text: str) -> str | None:
+    """The text as strict JSON that Python's parser reads to the same value, or None where it
+    holds something this pass does not rewrite (then the Reader reads it, and words any error).
+
+    Rewritten: single-quoted strings and `\\'` escapes, bare property names, comments, trailing
+    commas, hex and octal integers (within Int64) and other numbers Json.NET reads, `undefined`."""
+    out: list[str] = []
+    for token in _LENIENT.finditer(text):
+        kind = token.lastgroup
+        value = token.group()
+        if kind == "run":
+            out.append(value)
+        elif kind == "swap":
+            out.append(value.replace("'", '"'))
+        elif kind == "trailing":
+            before = next((p.rstrip(" \t\r\n")[-1:] for p in reversed(out) if p.strip()), "")
+            if not before or before in "{[,:":
+                return None  # no value just before it: an empty slot, an error, a comment
+        elif kind == "name":
+            out.append(f'"{value}"')
+        elif kind in ("single", "double"):
+            out.append('"' + _QUOTE_ESCAPES.sub(_unquote, value[1:-1]) + '"')
+        elif kind == "comment":
+            out.append(" ")
+        elif kind == "number":
+            number = _number(value)
+            if number is None or isinstance(number, float) and not math.isfinite(number):
+                return None
+            out.append(repr(number) if isinstance(number, float) else str(number))
+        elif kind == "undefined":
+            out.append("null")
+        else:
+            return None
+    return "".join(out)
+
+
+def _unquote(escape: re.Match[str]) -> str:
+    """Within a string rewritten in double quotes: `\\'` is a quote, a bare `"` is escaped."""
+    found = escape.group()
+    return "'" if found == "\\'" else '\\"' if found == '"' else found
