@@ -7,7 +7,7 @@ the newest vendored spec older than it, or else the oldest one (our reading: the
 shape; specs/SOURCES lists what is vendored). The status of a successful answer comes from the
 same spec: the responses it lists for the operation (`answer_status`).
 
-What is read from every spec at once (the statuses here, request_schema's member shapes) comes
+What is read from every spec at once (the statuses here, request_members's member shapes) comes
 from spec_tables.json, derived from the specs ahead of time (derive_spec_tables.py): one small
 file read once, where the specs themselves are 2 MB of JSON.
 """
