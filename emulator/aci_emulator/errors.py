@@ -119,6 +119,19 @@ def invalid_content(detail: str) -> ArmError:
     )
 
 
+def method_not_allowed(method: str, path: str) -> ArmError:
+    """A path ARM knows, with a method it does not serve there."""
+    return ArmError(
+        405, "MethodNotAllowed", f"The requested method '{method}' is not allowed for '{path}'."
+    )
+
+
+def invalid_resource_requests(message: str) -> ArmError:
+    """A container's CPU or memory request Container Instances refuses (the message says
+    which rule: backend/aci/bounds.py, backend/aci/validation.py)."""
+    return bad_request("InvalidContainerResourceRequests", message)
+
+
 def container_log_not_available(container: str, group: str) -> ArmError:
     """Logs of a container that has not started yet (virtual-kubelet/virtual-kubelet#237)."""
     return not_found(

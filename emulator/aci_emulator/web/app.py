@@ -17,7 +17,7 @@ from aci_emulator.backend import rules_arm
 from aci_emulator.backend.cloud import Cloud, Subscription
 from aci_emulator.backend.locations import REGIONS, normalize_location
 from aci_emulator.config import EmulatorConfig
-from aci_emulator.errors import ArmError, not_implemented
+from aci_emulator.errors import ArmError, method_not_allowed, not_implemented
 from aci_emulator.faults import FaultInjector
 from aci_emulator.identity import Identity, VerifiedToken
 from aci_emulator.web import (
@@ -162,11 +162,7 @@ class ArmApplication:
         if route is None:
             self._front_door(ctx, path)
             if path_matched:
-                raise ArmError(
-                    405,
-                    "MethodNotAllowed",
-                    f"The requested method '{method}' is not allowed for '{path}'.",
-                )
+                raise method_not_allowed(method, path)
             raise not_implemented(f"{method} {path}")
         if route.api_versions:
             self._check_api_version(ctx, path, route.api_versions)

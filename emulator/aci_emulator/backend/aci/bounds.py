@@ -20,7 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from aci_emulator.backend.aci.models import Probe
-from aci_emulator.errors import bad_request, invalid_port
+from aci_emulator.errors import bad_request, invalid_port, invalid_resource_requests
 
 MAX_CONTAINERS = 60
 MAX_VOLUMES = 20
@@ -95,14 +95,12 @@ def check_steps(group: str, container: str, cpu: float | None, memory_in_gb: flo
 
     Limits against requests are a rule of the corpus (rules.check_resources)."""
     if cpu is not None and decimal_places(cpu) > CPU_PLACES:
-        raise bad_request(
-            "InvalidContainerResourceRequests",
+        raise invalid_resource_requests(
             f"The CPU requirement is '{_shown(cpu)}' in container '{container}' of container "
             f"group '{group}'. The CPU requirement should be in incrememts of 0.01.",
         )
     if memory_in_gb is not None and decimal_places(memory_in_gb) > MEMORY_PLACES:
-        raise bad_request(
-            "InvalidContainerResourceRequests",
+        raise invalid_resource_requests(
             f"The memory requirement is '{_shown(memory_in_gb)}' in container '{container}' of "
             f"container group '{group}'. The memory requirement should be in incrememts of "
             "0.1 GB.",
