@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from aci_emulator.backend.aci import lifecycle
+from aci_emulator.backend.aci.quota import MAX_CPU_PER_GROUP, MAX_MEMORY_PER_GROUP
 from aci_emulator.backend.aci.models import (
+    CG_TYPE,
     Container,
     ContainerGroup,
     ContainerState,
@@ -28,7 +30,6 @@ from aci_emulator.clock import iso
 from aci_emulator.web import api_specs
 
 NS = "/providers/Microsoft.ContainerInstance"
-CG_TYPE = "Microsoft.ContainerInstance/containerGroups"
 
 # get: with the instance view; list: without; create: the answer to a PUT, which has the
 # group's instance view but none per container, and no IP address yet (as recorded).
@@ -312,7 +313,11 @@ def capabilities(location: str, api_version: str | None) -> dict[str, Any]:
             "location": REGIONS[location],
             "ipAddressType": ip_type,
             "gpu": "None",
-            "capabilities": {"maxMemoryInGB": 16.0, "maxCpu": 4.0, "maxGpuCount": 0.0},
+            "capabilities": {
+                "maxMemoryInGB": MAX_MEMORY_PER_GROUP,
+                "maxCpu": MAX_CPU_PER_GROUP,
+                "maxGpuCount": 0.0,
+            },
         }
         for os_type in ("Linux", "Windows")
         for ip_type in ("Public", "Private")

@@ -12,7 +12,7 @@ from werkzeug import Response
 
 from aci_emulator.backend import arm_paths, rules_arm
 from aci_emulator.backend.aci.store import list_key
-from aci_emulator.backend.resources.service import ACI
+from aci_emulator.backend.resources.service import PROVIDERS
 from aci_emulator.backend.resources.validation import check_resource_group_name
 from aci_emulator.errors import ArmError
 from aci_emulator.web import parse_arm
@@ -103,7 +103,7 @@ def _provider(ctx, namespace: str) -> dict:
 
 def list_providers(ctx, sub: str) -> Response:
     return json_response(
-        render.providers([_provider(ctx, ns) for ns in (ACI, "Microsoft.Resources")])
+        render.providers([_provider(ctx, ns) for ns in PROVIDERS])
     )
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+CG_TYPE = "Microsoft.ContainerInstance/containerGroups"
+
 OsType = Literal["Linux", "Windows"]
 RestartPolicy = Literal["Always", "OnFailure", "Never"]
 Sku = Literal["Standard", "Dedicated", "Confidential"]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from aci_emulator.backend.aci.models import ContainerGroup, ContainerGroupSpec
+from aci_emulator.backend.aci.models import CG_TYPE, ContainerGroup, ContainerGroupSpec
 from aci_emulator.backend.aci.store import GroupStore
 from aci_emulator.backend.validation import format_number
 from aci_emulator.errors import ArmError, bad_request
 
-CG_TYPE = "Microsoft.ContainerInstance/containerGroups"
 # What one container group may request in a region (the capabilities the emulator reports).
 MAX_CPU_PER_GROUP = 4.0
 MAX_MEMORY_PER_GROUP = 16.0

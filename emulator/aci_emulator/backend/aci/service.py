@@ -15,6 +15,7 @@ from datetime import datetime
 from aci_emulator.backend.aci import identities, images, lifecycle, quota, rules, updates
 from aci_emulator.backend.aci.dns import DnsLabels
 from aci_emulator.backend.aci.models import (
+    CG_TYPE,
     Container,
     ContainerGroup,
     ContainerGroupRequest,
@@ -40,8 +41,6 @@ from aci_emulator.errors import (
     resource_not_found,
 )
 from aci_emulator.faults import FaultInjector
-
-CG_TYPE = "Microsoft.ContainerInstance/containerGroups"
 
 
 class ContainerInstances:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aci_emulator.backend.aci.models import ContainerGroup, ContainerGroupSpec
+from aci_emulator.backend.validation import format_number
 from aci_emulator.errors import bad_request
 
 
@@ -67,8 +68,8 @@ def _first_scalar_change(
         was, now = before.get(container.name), container.requests
         if was is not None and now is not None:
             pairs += [
-                ("Cpu", _number(was.cpu), _number(now.cpu)),
-                ("MemoryInGB", _number(was.memory_in_gb), _number(now.memory_in_gb)),
+                ("Cpu", format_number(was.cpu), format_number(now.cpu)),
+                ("MemoryInGB", format_number(was.memory_in_gb), format_number(now.memory_in_gb)),
                 ("Gpu", _gpu(was.gpu), _gpu(now.gpu)),
             ]
     pairs += [
@@ -79,12 +80,8 @@ def _first_scalar_change(
     if sorted(before) != sorted(c.name for c in new.containers):
         # A container added or removed changes the group's resources (our reading: the
         # group's total CPU is named).
-        pairs.append(("Cpu", _number(old.cores), _number(new.cores)))
+        pairs.append(("Cpu", format_number(old.cores), format_number(new.cores)))
     return next(((p, a, b) for p, a, b in pairs if a != b), None)
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
 
 
 def _gpu(gpu: object) -> str:

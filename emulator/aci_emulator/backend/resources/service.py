@@ -27,8 +27,8 @@ from aci_emulator.errors import (
 )
 
 ACI = "Microsoft.ContainerInstance"
-# Namespaces registered in a new subscription.
-REGISTERED_AT_START = (ACI, "Microsoft.Resources")
+# The namespaces the emulator serves, each registered in a new subscription.
+PROVIDERS = (ACI, "Microsoft.Resources")
 
 # Called, under the lock, for each resource group a delete starts on: the services that keep
 # resources in it forget them.
@@ -57,7 +57,7 @@ class ResourceManager:
     def add_subscription(self, sub_id: str, tenant_id: str, name: str) -> Subscription:
         with self.lock:
             sub = Subscription(sub_id, tenant_id, name)
-            for namespace in REGISTERED_AT_START:
+            for namespace in PROVIDERS:
                 sub.providers[namespace.lower()] = "Registered"
             self.subscriptions[sub_id.lower()] = sub
             return sub
