@@ -204,7 +204,7 @@ def _location(location: str) -> str:
 def usages(ctx, sub: str, location: str) -> Response:
     region = _location(location)
     used = ctx.cloud.aci.usage(ctx.sub, region)
-    return json_response(render.usages(ctx.sub.id, region, used, ctx.config.quota_cores, _api(ctx)))
+    return json_response(render.usages(ctx.sub.id, region, used, _api(ctx)))
 
 
 def capabilities(ctx, sub: str, location: str) -> Response:

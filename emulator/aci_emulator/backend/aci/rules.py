@@ -74,6 +74,8 @@ def _lower(value: str | None) -> str:
 def _requirement_json(requests: ResourceRequests, limits: ResourceLimits) -> str:
     """The container's resources as the service serialises them in its message: .NET's JSON
     writer, memory before CPU, doubles as 4.0 and 1.5."""
+    # Message text, not an answer: the JSON quoted inside an error's message (render builds
+    # every answer's JSON).
     parts = []
     for key, values in (("requests", requests), ("limits", limits)):
         inner = ",".join(

@@ -344,9 +344,9 @@ class ContainerInstances:
             _container(cg, container)
             return cg
 
-    def usage(self, sub: Subscription, location: str) -> dict[str, float]:
+    def usage(self, sub: Subscription, location: str) -> quota.RegionUsage:
         with self.lock:
-            return quota.usage(self._store_of(sub), location)
+            return quota.usage(self._store_of(sub), location, self.config.quota_cores)
 
 
 def _copy(cg: ContainerGroup) -> ContainerGroup:
