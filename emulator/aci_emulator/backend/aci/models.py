@@ -183,7 +183,6 @@ class LogAnalytics:
 @dataclass(frozen=True)
 class Diagnostics:
     log_analytics: LogAnalytics | None
-    as_sent: dict[str, Any] = field(default_factory=dict)  # compared whole by a redeploy
 
 
 @dataclass(frozen=True)
@@ -200,7 +199,6 @@ class NetworkProfile:
     is_object: bool
     id: object = None
     given: bool = True  # a value that counts as set (not empty, zero or false)
-    as_sent: object = None  # compared whole by a redeploy
 
 
 @dataclass(frozen=True)
