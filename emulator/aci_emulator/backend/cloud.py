@@ -13,7 +13,12 @@ from aci_emulator.backend.aci.models import ContainerGroup, ContainerGroupReques
 from aci_emulator.backend.aci.service import ContainerInstances
 from aci_emulator.backend.operations import Operation, OperationStore
 from aci_emulator.backend.registry import RegistryLookup
-from aci_emulator.backend.resources.models import ResourceGroup, ResourceGroupRequest, Subscription
+from aci_emulator.backend.resources.models import (
+    RegistrationState,
+    ResourceGroup,
+    ResourceGroupRequest,
+    Subscription,
+)
 from aci_emulator.backend.resources.service import ResourceManager
 from aci_emulator.clock import Clock
 from aci_emulator.config import EmulatorConfig
@@ -48,10 +53,12 @@ class Cloud:
     def subscription(self, sub_id: str, tenant_id: str | None = None) -> Subscription:
         return self.resources.subscription(sub_id, tenant_id)
 
-    def provider_state(self, sub: Subscription, namespace: str) -> str:
+    def provider_state(self, sub: Subscription, namespace: str) -> RegistrationState:
         return self.resources.provider_state(sub, namespace)
 
-    def set_provider_state(self, sub: Subscription, namespace: str, state: str) -> None:
+    def set_provider_state(
+        self, sub: Subscription, namespace: str, state: RegistrationState
+    ) -> None:
         self.resources.set_provider_state(sub, namespace, state)
 
     def create_or_update_resource_group(

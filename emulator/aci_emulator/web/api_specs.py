@@ -150,12 +150,6 @@ class Spec:
     def definition(self, name: str) -> Schema:
         return self.definitions[name]
 
-    def properties_of(self, node: Schema | str) -> dict[str, Schema]:
-        """The properties an object schema (or a named definition) defines, its $ref and allOf
-        followed: what a client reads in that object at this version."""
-        schema = self.definition(node) if isinstance(node, str) else node
-        return self._resolve(schema).get("properties") or {}
-
     def _lookup(self, ref: str) -> Schema:
         """What a `$ref` names: in this spec (`#/definitions/X`) or in a referenced file."""
         file, _, pointer = ref.partition("#")

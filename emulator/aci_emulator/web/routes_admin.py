@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import get_args
 
 from werkzeug import Response
 
+from aci_emulator.backend.resources.models import RegistrationState
 from aci_emulator.errors import ArmError, invalid_content
 from aci_emulator.faults import Fault
 from aci_emulator.web.responses import empty_response, json_response
@@ -27,7 +29,7 @@ SETTABLE = {
 
 
 # The states ARM reports for a resource provider's registration.
-PROVIDER_STATES = ("Registered", "NotRegistered", "Registering", "Unregistering")
+PROVIDER_STATES = get_args(RegistrationState)
 
 
 def register(router: Router) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from aci_emulator.backend.operations import Operation, OperationStore
 from aci_emulator.backend.resources.models import (
+    RegistrationState,
     ResourceGroup,
     ResourceGroupRequest,
     ResourceGroupUpdate,
@@ -83,15 +84,17 @@ class ResourceManager:
                 s for s in self.subscriptions.values() if s.tenant_id.lower() == tenant_id.lower()
             ]
 
-    def provider_state(self, sub: Subscription, namespace: str) -> str:
+    def provider_state(self, sub: Subscription, namespace: str) -> RegistrationState:
         with self.lock:
             return sub.providers.get(namespace.lower(), "NotRegistered")
 
-    def set_provider_state(self, sub: Subscription, namespace: str, state: str) -> None:
+    def set_provider_state(
+        self, sub: Subscription, namespace: str, state: RegistrationState
+    ) -> None:
         with self.lock:
             sub.providers[namespace.lower()] = state
 
-    def register_provider(self, sub: Subscription, namespace: str) -> str:
+    def register_provider(self, sub: Subscription, namespace: str) -> RegistrationState:
         with self.lock:
             sub.providers[namespace.lower()] = "Registered"
             return "Registered"
