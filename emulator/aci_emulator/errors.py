@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+RG_TYPE = "Microsoft.Resources/resourceGroups"  # its refusals are worded as ARM's own
+
 
 class ArmError(Exception):
     """An error ARM answers with its envelope: {"error": {"code", "message", ...}}."""
@@ -157,7 +159,7 @@ def resource_group_being_deleted(name: str) -> ArmError:
 def location_not_available(location: str, resource_type: str, regions: str) -> ArmError:
     """A region that does not offer the resource type (for a resource group: any region ARM
     does not know)."""
-    if resource_type == "Microsoft.Resources/resourceGroups":
+    if resource_type == RG_TYPE:
         return bad_request(
             "LocationNotAvailableForResourceGroup",
             f"The provided location '{location}' is not available for resource group. "

@@ -175,16 +175,11 @@ class ArmApplication:
         return route.handler(ctx, **params)
 
     def _front_door(self, ctx: Ctx, path: str) -> None:
-        """What ARM checks of a request no route of the emulator serves, in ARM's order: the
-        api-version (before any token: MicrosoftDocs/feedback#2279), the token
-        (janeczku/rancher-letsencrypt#89 and others), then the subscription's form. Only then
-        is the route an honest 501."""
+        """What ARM checks of a request no route of the emulator serves (routes_arm.front_door).
+        Only then is the route an honest 501."""
         if not (path == "/" or path.lower().startswith(ARM_PREFIXES)):
             return  # Entra ID's paths and the emulator's own are not ARM's
-        if not ctx.request.args.get("api-version"):
-            raise rules_arm.missing_api_version()
-        ctx.token = self.identity.verify(ctx.request.headers.get("Authorization"))
-        rules_arm.check_subscription_segment(path)
+        routes_arm.front_door(ctx, path)
 
     def _check_api_version(self, ctx: Ctx, path: str, family: str) -> None:
         # A repeated parameter is read whole, its values joined by commas as ASP.NET joins them

@@ -11,8 +11,8 @@ import functools
 from werkzeug import Response
 
 from aci_emulator.backend.aci.store import list_key
-from aci_emulator.backend.locations import normalize_location, region_list
-from aci_emulator.errors import ArmError, location_not_available, not_implemented
+from aci_emulator.backend.locations import container_instances_region
+from aci_emulator.errors import ArmError, not_implemented
 from aci_emulator.web import api_specs, parse_aci, parse_arm
 from aci_emulator.web import render_aci as render
 from aci_emulator.web.responses import empty_response, json_response, paged, retry_after
@@ -193,12 +193,8 @@ def outbound_endpoints(ctx, sub: str, rg: str, name: str) -> Response:
 
 
 def _location(location: str) -> str:
-    normalized = normalize_location(location)
-    if normalized is None:  # worded as for a create in such a region (Azure/acr#406)
-        raise location_not_available(
-            location, "Microsoft.ContainerInstance/locations", region_list()
-        )
-    return normalized
+    # Refused as a create in such a region is, naming the locations' type (Azure/acr#406).
+    return container_instances_region(location, "Microsoft.ContainerInstance/locations")
 
 
 def usages(ctx, sub: str, location: str) -> Response:

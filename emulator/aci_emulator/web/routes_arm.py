@@ -61,16 +61,25 @@ def register(router: Router) -> None:
         add("*", template, unserved, authenticated=False, fallback=True)
 
 
-def unserved(ctx, rest: str, method_mismatch: bool = False) -> Response:
-    """A path no route serves, after ARM's front door in its order: the api-version (before
-    any token), the token, the subscription's form and its existence."""
-    request = ctx.request
-    version = ",".join(request.args.getlist("api-version"))
+def front_door(ctx, path: str) -> str:
+    """What ARM checks of a request before it routes it, in ARM's order: the api-version
+    (before any token: MicrosoftDocs/feedback#2279), the token (janeczku/rancher-letsencrypt#89
+    and others), then the subscription's form. The api-version as sent, a repeated one joined
+    by commas as ASP.NET joins them."""
+    version = ",".join(ctx.request.args.getlist("api-version"))
     if not version:
         raise rules_arm.missing_api_version()
-    ctx.token = ctx.identity.verify(request.headers.get("Authorization"))
-    path = re.sub(r"/{2,}", "/", request.path)
+    ctx.token = ctx.identity.verify(ctx.request.headers.get("Authorization"))
     rules_arm.check_subscription_segment(path)
+    return version
+
+
+def unserved(ctx, rest: str, method_mismatch: bool = False) -> Response:
+    """A path no route serves, after ARM's front door: then the subscription's existence, and
+    ARM's own routing's answer."""
+    request = ctx.request
+    path = re.sub(r"/{2,}", "/", request.path)
+    version = front_door(ctx, path)
     found = rules_arm.SUBSCRIPTION_SEGMENT.match(path)
     if found:
         ctx.sub = ctx.cloud.subscription(found.group(1), ctx.token.tenant_id)

@@ -24,7 +24,7 @@ from aci_emulator.backend.aci.models import (
 from aci_emulator.backend.aci.quota import check_regional_limits
 from aci_emulator.backend.aci.store import GroupStore
 from aci_emulator.backend.aci.validation import check_group_name
-from aci_emulator.backend.locations import normalize_location, region_list
+from aci_emulator.backend.locations import container_instances_region
 from aci_emulator.backend.operations import Operation, OperationKind, OperationStore
 from aci_emulator.backend.registry import RegistryLookup
 from aci_emulator.backend.resources.models import ResourceGroup, Subscription
@@ -35,7 +35,6 @@ from aci_emulator.errors import (
     ArmError,
     bad_request,
     container_log_not_available,
-    location_not_available,
     operation_not_found,
     resource_group_being_deleted,
     resource_not_found,
@@ -117,9 +116,7 @@ class ContainerInstances:
         fail: a request that fails at any point leaves the state as it was."""
         rules.check_all(request, name, sub.id)  # the corpus's rules, by category (rules.py)
         spec, tags = request.spec, request.tags
-        region = normalize_location(request.location)
-        if region is None:
-            raise location_not_available(request.location, CG_TYPE, region_list())
+        region = container_instances_region(request.location, CG_TYPE)
         # Asked before taking the lock: a registry may take seconds to answer.
         pullable = self._look_up_images(spec)
         with self.lock:
