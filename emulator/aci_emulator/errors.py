@@ -134,6 +134,20 @@ def invalid_resource_requests(message: str) -> ArmError:
     return bad_request("InvalidContainerResourceRequests", message)
 
 
+def invalid_filter(expression: str) -> ArmError:
+    """A $filter the emulator cannot read (ARM's code; the supported grammar is ours)."""
+    return bad_request(
+        "InvalidFilterInQueryString",
+        f"Invalid $filter '{expression}' specified in the query string. The local emulator "
+        "supports \"tagName eq '<name>'\" optionally followed by \"and tagValue eq '<value>'\".",
+    )
+
+
+def invalid_request_parameter(message: str) -> ArmError:
+    """A query parameter of the wrong form."""
+    return bad_request("InvalidRequestParameter", message)
+
+
 def container_log_not_available(container: str, group: str) -> ArmError:
     """Logs of a container that has not started yet (virtual-kubelet/virtual-kubelet#237)."""
     return not_found(

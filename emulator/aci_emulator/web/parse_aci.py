@@ -25,7 +25,7 @@ from aci_emulator.backend.aci.models import (
     Port,
     ResourceRequests,
 )
-from aci_emulator.errors import ArmError, invalid_content
+from aci_emulator.errors import ArmError, invalid_content, invalid_request_parameter
 from aci_emulator.web import parse_aci_parts as parts
 from aci_emulator.web import request_members, request_types
 from aci_emulator.web.parse_arm import check_body, enum, number, required, spelled_as_sent, tags_of
@@ -58,6 +58,18 @@ def container_group(name: str, body: Any, api_version: str | None = None) -> Con
         return _read(name, folded, api_version)
     except ArmError as err:
         raise spelled_as_sent(err, body) from None
+
+
+def tail(sent: str | None) -> int | None:
+    """The logs' `tail` query parameter: an integer, or None when not sent."""
+    if sent is None:
+        return None
+    try:
+        return int(sent)
+    except ValueError as err:
+        raise invalid_request_parameter(
+            f"The value '{sent}' of query parameter 'tail' is not an integer."
+        ) from err
 
 
 def _read(name: str, body: Any, api_version: str | None) -> ContainerGroupRequest:

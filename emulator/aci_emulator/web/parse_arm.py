@@ -12,13 +12,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aci_emulator.backend.resources.models import ResourceGroupRequest, ResourceGroupUpdate
+from aci_emulator.backend.resources.models import (
+    ResourceGroupRequest,
+    ResourceGroupUpdate,
+    TagFilter,
+)
 from aci_emulator.backend.resources.validation import (
     check_resource_group_name,
     resource_group_location,
 )
 from aci_emulator.backend.validation import check_tags
-from aci_emulator.errors import ArmError, invalid_content
+from aci_emulator.errors import ArmError, invalid_content, invalid_filter
 from aci_emulator.web import request_types
 
 # The path at the end of a deserializer's message, and an index within a path.
@@ -142,6 +146,22 @@ def resource_group(name: str, body: Any) -> ResourceGroupRequest:
         sets_managed_by="managedBy" in body,
         location_as_sent=str(raw_location),
     )
+
+
+TAG_FILTER = re.compile(
+    r"^\s*tagName\s+eq\s+'(?P<name>[^']*)'(\s+and\s+tagValue\s+eq\s+'(?P<value>[^']*)')?\s*$",
+    re.IGNORECASE,
+)
+
+
+def tag_filter(expression: str | None) -> TagFilter | None:
+    """A list's `$filter` query parameter, read: None when none was sent."""
+    if not expression:
+        return None
+    found = TAG_FILTER.match(expression)
+    if not found:
+        raise invalid_filter(expression)
+    return TagFilter(found.group("name"), found.group("value"))
 
 
 def resource_group_update(body: Any) -> ResourceGroupUpdate:

@@ -12,7 +12,7 @@ from werkzeug import Response
 
 from aci_emulator.backend.aci.store import list_key
 from aci_emulator.backend.locations import container_instances_region
-from aci_emulator.errors import ArmError, not_implemented
+from aci_emulator.errors import not_implemented
 from aci_emulator.web import api_specs, parse_aci, parse_arm
 from aci_emulator.web import render_aci as render
 from aci_emulator.web.responses import empty_response, json_response, paged, retry_after
@@ -161,18 +161,8 @@ def start(ctx, sub: str, rg: str, name: str) -> Response:
 
 
 def logs(ctx, sub: str, rg: str, name: str, container: str) -> Response:
-    lines = ctx.cloud.aci.logs(ctx.sub, rg, name, container)
-    tail = ctx.request.args.get("tail")
-    if tail is not None:
-        try:
-            count = int(tail)
-        except ValueError as err:
-            raise ArmError(
-                400,
-                "InvalidRequestParameter",
-                f"The value '{tail}' of query parameter 'tail' is not an integer.",
-            ) from err
-        lines = lines[-count:] if count > 0 else []
+    tail = parse_aci.tail(ctx.request.args.get("tail"))
+    lines = ctx.cloud.aci.logs(ctx.sub, rg, name, container, tail)
     with_time = ctx.request.args.get("timestamps", "false").lower() == "true"
     return json_response(render.logs(lines, timestamps=with_time, api_version=_api(ctx)))
 

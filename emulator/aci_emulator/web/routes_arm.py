@@ -7,6 +7,7 @@ for the resources a group holds) and hands the result to render_arm, which build
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from werkzeug import Response
 
@@ -14,7 +15,6 @@ from aci_emulator.backend import arm_paths, rules_arm
 from aci_emulator.backend.aci.store import list_key
 from aci_emulator.backend.resources.service import PROVIDERS
 from aci_emulator.backend.resources.validation import check_resource_group_name
-from aci_emulator.errors import ArmError
 from aci_emulator.web import parse_arm
 from aci_emulator.web import render_arm as render
 from aci_emulator.web.responses import empty_response, json_response, paged, retry_after
@@ -125,31 +125,10 @@ def register_provider(ctx, sub: str, namespace: str) -> Response:
     return json_response(_provider(ctx, namespace))
 
 
-TAG_FILTER = re.compile(
-    r"^\s*tagName\s+eq\s+'(?P<name>[^']*)'(\s+and\s+tagValue\s+eq\s+'(?P<value>[^']*)')?\s*$",
-    re.IGNORECASE,
-)
-
-
-def _tag_filter(ctx):
-    expression = ctx.request.args.get("$filter")
-    if not expression:
-        return lambda tags: True
-    found = TAG_FILTER.match(expression)
-    if not found:
-        raise ArmError(
-            400,
-            "InvalidFilterInQueryString",
-            f"Invalid $filter '{expression}' specified in the query string. The local emulator "
-            "supports \"tagName eq '<name>'\" optionally followed by \"and tagValue eq '<value>'\".",
-        )
-    name, value = found.group("name"), found.group("value")
-
-    def matches(tags: dict[str, str]) -> bool:
-        keys = {k.lower(): v for k, v in (tags or {}).items()}
-        return name.lower() in keys and (value is None or keys[name.lower()] == value)
-
-    return matches
+def _tag_filter(ctx) -> Callable[[dict[str, str] | None], bool]:
+    """Which tags a list keeps: all, or those its $filter matches (the rule: TagFilter)."""
+    found = parse_arm.tag_filter(ctx.request.args.get("$filter"))
+    return found.matches if found is not None else lambda tags: True
 
 
 def list_resource_groups(ctx, sub: str) -> Response:

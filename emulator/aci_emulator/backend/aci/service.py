@@ -322,8 +322,10 @@ class ContainerInstances:
             return op
 
     def logs(
-        self, sub: Subscription, rg_name: str, name: str, container: str
+        self, sub: Subscription, rg_name: str, name: str, container: str, tail: int | None = None
     ) -> list[tuple[datetime, str]]:
+        """A container's log lines with their times; `tail`: only the last so many (none when
+        not positive)."""
         with self.lock:
             self.resources.require_registered(sub)
             cg = self._cg(sub, rg_name, name)
@@ -331,7 +333,10 @@ class ContainerInstances:
             state = cg.containers.get(spec.name)
             if state is None or state.start_time is None:
                 raise container_log_not_available(spec.name, cg.name)
-            return lifecycle.log_lines(cg, spec, self.clock, self.config)
+            lines = lifecycle.log_lines(cg, spec, self.clock, self.config)
+            if tail is None:
+                return lines
+            return lines[-tail:] if tail > 0 else []
 
     def container_exists(
         self, sub: Subscription, rg_name: str, name: str, container: str

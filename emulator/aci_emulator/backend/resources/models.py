@@ -39,6 +39,20 @@ class Subscription:
 
 
 @dataclass(frozen=True)
+class TagFilter:
+    """A list's $filter on tags: a tag's name, and optionally its value."""
+
+    name: str
+    value: str | None = None
+
+    def matches(self, tags: dict[str, str] | None) -> bool:
+        """A tag's name compares in any case (as ARM keeps tag names); its value exactly."""
+        keys = {k.lower(): v for k, v in (tags or {}).items()}
+        name = self.name.lower()
+        return name in keys and (self.value is None or keys[name] == self.value)
+
+
+@dataclass(frozen=True)
 class ResourceGroupRequest:
     """A PUT of a resource group, validated."""
 
