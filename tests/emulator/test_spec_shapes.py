@@ -10,9 +10,9 @@ from importlib import resources
 
 import pytest
 from aci_builders import ACI_API, group
-from spec_properties import properties_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spec_properties import properties_of
 
 from aci_emulator.web import api_specs
 from aci_emulator.web.app import ACI_VERSIONS

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 from aci_builders import NS, Raw, group
-from spec_properties import properties_of
 from azure.mgmt.containerinstance import ContainerInstanceManagementClient
+from spec_properties import properties_of
 
 from aci_emulator.web import api_specs, routes_aci
 from aci_emulator.web.app import ACI_VERSIONS

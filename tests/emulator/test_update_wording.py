@@ -110,14 +110,14 @@ def test_log_analytics_added_is_refused_with_the_older_sentence(aci, rg, cg_name
     assert message == older_sentence(cg_name)
 
 
-def test_a_redeploy_compares_what_the_diagnostics_name_not_how_they_are_written(
-    aci, rg, cg_name
-):
+def test_a_redeploy_compares_what_the_diagnostics_name_not_how_they_are_written(aci, rg, cg_name):
     # Empty diagnostics name no workspace, as absent ones (our reading); the same workspace
     # sent again, with the same settings, is no change.
     groups = aci.container_groups
     groups.begin_create_or_update(rg, cg_name, group()).result()
-    again = groups.begin_create_or_update(rg, cg_name, group(diagnostics=ContainerGroupDiagnostics()))
+    again = groups.begin_create_or_update(
+        rg, cg_name, group(diagnostics=ContainerGroupDiagnostics())
+    )
     assert again.result().provisioning_state == "Succeeded"
     groups.begin_delete(rg, cg_name).result()
     groups.begin_create_or_update(rg, cg_name, group(diagnostics=analytics("w1"))).result()

@@ -9,6 +9,7 @@ a consistent state; nothing holding it blocks, so it is held only for microsecon
 from __future__ import annotations
 
 import threading
+
 from aci_emulator.backend.aci.models import ContainerGroup, ContainerGroupRequest
 from aci_emulator.backend.aci.service import ContainerInstances
 from aci_emulator.backend.operations import Operation, OperationStore

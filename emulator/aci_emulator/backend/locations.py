@@ -132,7 +132,5 @@ def resource_group_region(value: str) -> str:
     """A resource group's region as ARM keeps it; one ARM does not know is refused."""
     region = normalize_resource_group_location(value)
     if region is None:
-        raise location_not_available(
-            value, RG_TYPE, resource_group_region_list()
-        )
+        raise location_not_available(value, RG_TYPE, resource_group_region_list())
     return region

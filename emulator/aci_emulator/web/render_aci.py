@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any, Literal
 
 from aci_emulator.backend.aci import lifecycle
-from aci_emulator.backend.aci.quota import MAX_CPU_PER_GROUP, MAX_MEMORY_PER_GROUP, RegionUsage
 from aci_emulator.backend.aci.models import (
     CG_TYPE,
     Container,
@@ -24,6 +23,7 @@ from aci_emulator.backend.aci.models import (
     Port,
     RunSnapshot,
 )
+from aci_emulator.backend.aci.quota import MAX_CPU_PER_GROUP, MAX_MEMORY_PER_GROUP, RegionUsage
 from aci_emulator.backend.locations import REGIONS
 from aci_emulator.backend.operations import Operation
 from aci_emulator.clock import iso

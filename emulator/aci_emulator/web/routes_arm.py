@@ -111,9 +111,7 @@ def _provider(ctx, namespace: str) -> dict:
 
 
 def list_providers(ctx, sub: str) -> Response:
-    return json_response(
-        render.providers([_provider(ctx, ns) for ns in PROVIDERS])
-    )
+    return json_response(render.providers([_provider(ctx, ns) for ns in PROVIDERS]))
 
 
 def get_provider(ctx, sub: str, namespace: str) -> Response:
