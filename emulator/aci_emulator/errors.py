@@ -170,6 +170,16 @@ def resource_group_being_deleted(name: str) -> ArmError:
     )
 
 
+def container_group_transitioning(name: str) -> ArmError:
+    """An operation on a group whose last one (create, update, start, restart) has not finished
+    (sources in emulator/README.md's error table)."""
+    return ArmError(
+        409,
+        "ContainerGroupTransitioning",
+        f"The container group '{name}' is still transitioning, please retry later.",
+    )
+
+
 def location_not_available(location: str, resource_type: str, regions: str) -> ArmError:
     """A region that does not offer the resource type (for a resource group: any region ARM
     does not know)."""

@@ -10,7 +10,6 @@ import re
 import pytest
 import requests
 from azure.core.exceptions import HttpResponseError
-from azure.identity import ClientSecretCredential
 from azure.mgmt.containerinstance import ContainerInstanceManagementClient
 from azure.mgmt.containerinstance.models import (
     Container,
@@ -22,7 +21,6 @@ from azure.mgmt.resource.resources import ResourceManagementClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aci_emulator import Emulator
 from aci_emulator.faults import Fault
 from aci_emulator.path_glob import PathGlob
 
@@ -122,22 +120,13 @@ def test_a_pattern_built_to_backtrack_answers_every_path(azure_emulator_server):
     azure_emulator_server.faults.clear()
 
 
-def test_a_star_stays_within_its_segment_through_the_sdk(azure_emulator_server):
-    """`**/containerGroups/*` is a group, not its containers' logs."""
-    emu: Emulator = azure_emulator_server
-    info = emu.info
-    credential = ClientSecretCredential(
-        info.tenant_id,
-        info.client_id,
-        info.client_secret,
-        authority=info.authority_host,
-        disable_instance_discovery=True,
-        connection_verify=info.ca_bundle,
-    )
-    common = {"base_url": info.arm_endpoint, "connection_verify": info.ca_bundle}
-    rm = ResourceManagementClient(credential, info.subscription_id, **common)
+def test_a_star_stays_within_its_segment_through_the_sdk(azure_emulator):
+    """`**/containerGroups/*` is a group, not its containers' logs. (A fresh subscription: the
+    session's server may hold what an earlier test left, such as a small quota.)"""
+    sub = azure_emulator
+    rm = ResourceManagementClient(sub.credential, sub.subscription_id, **sub.client_kwargs)
     aci = ContainerInstanceManagementClient(
-        credential, info.subscription_id, retry_total=0, **common
+        sub.credential, sub.subscription_id, retry_total=0, **sub.client_kwargs
     )
     rm.resource_groups.create_or_update("globs", {"location": "eastus"})
     container = Container(
@@ -147,7 +136,7 @@ def test_a_star_stays_within_its_segment_through_the_sdk(azure_emulator_server):
     )
     group = ContainerGroup(location="eastus", containers=[container], os_type="Linux")
     aci.container_groups.begin_create_or_update("globs", "web", group).result()
-    fault = emu.faults.inject("status", status=500, method="GET", path="**/containerGroups/*")
+    fault = sub.faults.inject("status", status=500, method="GET", path="**/containerGroups/*")
     logs = aci.containers.list_logs("globs", "web", "app")
     assert logs.content is not None and fault.fired == 0
     with pytest.raises(HttpResponseError) as raised:

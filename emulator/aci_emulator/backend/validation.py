@@ -6,11 +6,18 @@ before these run. Messages follow Azure's wording (see emulator/README.md).
 
 from __future__ import annotations
 
+import unicodedata
+
 from aci_emulator.errors import bad_request
 
 MAX_TAGS = 50  # per resource or resource group (sources in emulator/README.md, "Limits")
 MAX_TAG_NAME = 512
 MAX_TAG_VALUE = 256
+# What a tag name may not hold, in the order Azure's message lists them; ':', '*', '+', '=' and
+# spaces are accepted (the portal alone refuses some). Names that start with one of the exempt
+# prefixes may hold them (Application Insights' 'hidden-link:/subscriptions/...' tags).
+RESERVED_TAG_NAME_CHARACTERS = "<>%&\\?/"
+EXEMPT_TAG_NAME_PREFIXES = ("hidden", "link")
 
 
 def check_tags(tags: dict[str, str]) -> None:
@@ -21,13 +28,22 @@ def check_tags(tags: dict[str, str]) -> None:
             f"Too many tags specified. Requested tag count - '{len(tags)}'. Maximum number of "
             f"tags allowed - '{MAX_TAGS}'.",
         )
+    if any(not name.strip() for name in tags):
+        raise bad_request(
+            "InvalidTagName",
+            "The tag name must be non-null, non-empty and non-whitespace only. Please "
+            "provide an actual value.",
+        )
+    reserved = [name for name in tags if has_reserved_characters(name)]
+    if reserved:
+        raise bad_request(
+            "InvalidTagNameCharacters",
+            f"The tag names '{', '.join(reserved)}' have reserved characters "
+            f"'{','.join(RESERVED_TAG_NAME_CHARACTERS)}' or control characters. These characters "
+            f"are only allowed for tags that start with the prefix "
+            f"'{', '.join(EXEMPT_TAG_NAME_PREFIXES)}'.",
+        )
     for name, value in tags.items():
-        if not name.strip():
-            raise bad_request(
-                "InvalidTagName",
-                "The tag name must be non-null, non-empty and non-whitespace only. Please "
-                "provide an actual value.",
-            )
         if len(name) > MAX_TAG_NAME:
             raise bad_request(
                 "InvalidTagNameLength",
@@ -41,6 +57,16 @@ def check_tags(tags: dict[str, str]) -> None:
                 f"maximum length. Maximum allowed length for tag value - '{MAX_TAG_VALUE}' "
                 "characters.",
             )
+
+
+def has_reserved_characters(name: str) -> bool:
+    """A tag name holding a character Azure reserves, or a control character, without the
+    prefix that allows them (prefix compared in any case: our reading)."""
+    if name.lower().startswith(EXEMPT_TAG_NAME_PREFIXES):
+        return False
+    return any(
+        char in RESERVED_TAG_NAME_CHARACTERS or unicodedata.category(char) == "Cc" for char in name
+    )
 
 
 def format_number(value: float) -> str:

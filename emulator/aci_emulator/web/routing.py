@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from werkzeug import Response
@@ -13,16 +14,41 @@ Handler = Callable[..., Response]
 
 SEGMENT = r"(?P<{}>[^/]+)"
 REST = r"(?P<{}>.*)"  # {name*}: the rest of the path, slashes included
+PARAMETER = re.compile(r"\{(\w+)(\*?)\}")
+
+
+@functools.cache
+def compile_template(template: str) -> re.Pattern[str]:
+    """The case-insensitive expression of a path template, compiled once per process (every
+    emulator instance of a test run shares it). Text outside {…} is literal: the dot of
+    Microsoft.ContainerInstance matches a dot only."""
+    parts = []
+    last = 0
+    for found in PARAMETER.finditer(template):
+        parts.append(re.escape(template[last : found.start()]))
+        parts.append((REST if found.group(2) else SEGMENT).format(found.group(1)))
+        last = found.end()
+    parts.append(re.escape(template[last:]))
+    return re.compile(f"^{''.join(parts)}/?$", re.IGNORECASE)
 
 
 @dataclass
 class Route:
     methods: tuple[str, ...]
-    pattern: re.Pattern[str]
+    template: str
     handler: Handler
     authenticated: bool
     api_versions: str | None  # which api-version family the route accepts; None: not checked
     action: str  # what AuthorizationFailed names, e.g. Microsoft.ContainerInstance/containerGroups/write
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        # Compiled on the first request that reaches this route: a server answers its first
+        # requests without compiling the routes after theirs.
+        if self._pattern is None:
+            self._pattern = compile_template(self.template)
+        return self._pattern
 
 
 class Router:
@@ -45,15 +71,10 @@ class Router:
     ) -> None:
         """`template` uses {name} for a path segment, e.g. /subscriptions/{sub}/resourcegroups/{rg},
         and {name*} for the rest of the path."""
-        regex = re.sub(
-            r"\{(\w+)(\*?)\}",
-            lambda m: (REST if m.group(2) else SEGMENT).format(m.group(1)),
-            template,
-        )
         (self.fallbacks if fallback else self.routes).append(
             Route(
                 tuple(methods.split()),
-                re.compile(f"^{regex}/?$", re.IGNORECASE),
+                template,
                 handler,
                 authenticated,
                 api_versions,

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+from http import HTTPStatus
 from itertools import chain
 from typing import Any
 
@@ -41,8 +42,29 @@ from aci_emulator.errors import ArmError, request_headers_too_large
 _MALFORMED = re.compile(rb"(?<=[^\r])\n|\n[ \t]")
 
 
+def reason_phrase(status: int) -> bytes:
+    """The reason phrase Azure's front end writes in the status line (recorded traffic reads
+    `message: OK`, `Created`, `Accepted`, `Not Found`...; the Azure CLI prints it before an
+    error's JSON: "Unsupported Media Type({...})", Azure/azure-cli#13056)."""
+    try:
+        return HTTPStatus(status).phrase.encode("ascii")
+    except ValueError:  # a status with no registered phrase
+        return b""
+
+
 class StrictH11Protocol(H11Protocol):
     _head_tail = b""
+
+    async def _send_h11_event(self, event: Any) -> None:
+        # hypercorn leaves the reason phrase empty ("HTTP/1.1 415 "); Azure sends one.
+        if isinstance(event, h11.Response) and not event.reason:
+            event = h11.Response(
+                status_code=event.status_code,
+                headers=list(event.headers),
+                http_version=event.http_version,
+                reason=reason_phrase(event.status_code),
+            )
+        await super()._send_h11_event(event)
 
     async def handle(self, event: Any) -> None:
         if (

@@ -34,6 +34,7 @@ from aci_emulator.config import EmulatorConfig
 from aci_emulator.errors import (
     ArmError,
     bad_request,
+    container_group_transitioning,
     container_log_not_available,
     operation_not_found,
     resource_group_being_deleted,
@@ -127,6 +128,7 @@ class ContainerInstances:
             store = self._store_of(sub)
             existing = store.get(rg.name, name)
             if existing is not None:
+                require_settled(existing, self.clock, self.config)
                 updates.check_secrets_sent_again(spec)
                 updates.check_update(existing, spec, region)
             self._check_images(name, spec, pullable)
@@ -253,6 +255,7 @@ class ContainerInstances:
         with self.lock:
             self.resources.require_registered(sub)
             cg = _copy(self._cg(sub, rg_name, name))
+            require_settled(cg, self.clock, self.config)
             lifecycle.stop(cg, self.clock)
             self._store_of(sub).put(cg)
 
@@ -266,6 +269,7 @@ class ContainerInstances:
         with self.lock:
             self.resources.require_registered(sub)
             cg = self._cg(sub, rg_name, name)
+            require_settled(cg, self.clock, self.config)
             if kind == "restart" and cg.phase == "stopped":
                 # Azure/azure-cli#8136: a stopped group is started, not restarted; the status
                 # and the code are our reading (a conflict with the group's state).
@@ -368,3 +372,11 @@ def _container(cg: ContainerGroup, name: str) -> Container:
             f"The container '{name}' does not exist in container group '{cg.name}'.",
         )
     return container
+
+
+def require_settled(cg: ContainerGroup, clock: Clock, config: EmulatorConfig) -> None:
+    """A group still being placed (created, updated, started, restarted) takes no other write
+    but a delete: Azure answers 409 ContainerGroupTransitioning (sources in the README)."""
+    lifecycle.advance(cg, clock, config)
+    if cg.phase == "provisioning":
+        raise container_group_transitioning(cg.name)
