@@ -7,7 +7,7 @@ What the emulator needs from every spec at once is read here, ahead of time, so 
 reads one small file instead of 26 specs (2 MB of JSON) on its first requests:
 
 - `request_shape`: which members a container group's request may hold, the union over every
-  vendored spec (how request_schema.py reads it and why is said there);
+  vendored spec (how web/request_members.py reads it and why is said there);
 - `statuses`: the 2xx statuses each spec lists per path and method (api_specs.success_statuses).
 
 The specs stay the only source: tests/emulator/test_spec_tables.py derives the file again and

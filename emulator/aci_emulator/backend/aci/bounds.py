@@ -20,7 +20,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from aci_emulator.backend.aci.models import Probe
-from aci_emulator.errors import bad_request, invalid_port
+from aci_emulator.backend.validation import format_number
+from aci_emulator.errors import bad_request, invalid_port, invalid_resource_requests
 
 MAX_CONTAINERS = 60
 MAX_VOLUMES = 20
@@ -84,7 +85,7 @@ def check_probe_ports(
         port = probe.http_get_port if probe is not None else None
         if port is not None and not 1 <= port <= 65535:
             raise invalid_port(
-                _shown(port),
+                format_number(port),
                 f"of the {name} of container '{container}' in container group '{group}'",
             )
 
@@ -95,20 +96,13 @@ def check_steps(group: str, container: str, cpu: float | None, memory_in_gb: flo
 
     Limits against requests are a rule of the corpus (rules.check_resources)."""
     if cpu is not None and decimal_places(cpu) > CPU_PLACES:
-        raise bad_request(
-            "InvalidContainerResourceRequests",
-            f"The CPU requirement is '{_shown(cpu)}' in container '{container}' of container "
+        raise invalid_resource_requests(
+            f"The CPU requirement is '{format_number(cpu)}' in container '{container}' of container "
             f"group '{group}'. The CPU requirement should be in incrememts of 0.01.",
         )
     if memory_in_gb is not None and decimal_places(memory_in_gb) > MEMORY_PLACES:
-        raise bad_request(
-            "InvalidContainerResourceRequests",
-            f"The memory requirement is '{_shown(memory_in_gb)}' in container '{container}' of "
+        raise invalid_resource_requests(
+            f"The memory requirement is '{format_number(memory_in_gb)}' in container '{container}' of "
             f"container group '{group}'. The memory requirement should be in incrememts of "
             "0.1 GB.",
         )
-
-
-def _shown(value: int | float) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
