@@ -15,7 +15,7 @@ import tracemalloc
 from aci_emulator import Emulator, EmulatorConfig
 from bench import stats
 from bench.report import Result, Target
-from bench.sdk import Clients, connect, wire_group
+from bench.sdk import Clients, connect, group_request, resource_group_request
 
 RG = "bench-scale"
 TARGET = 1.3
@@ -26,7 +26,7 @@ def populate(emu: Emulator, size: int) -> int:
     assert emu.info is not None
     cloud = emu.cloud
     sub = cloud.subscription(emu.info.subscription_id)
-    cloud.create_or_update_resource_group(sub, RG, {"location": "eastus"})
+    cloud.create_or_update_resource_group(sub, RG, resource_group_request(RG))
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
@@ -34,7 +34,8 @@ def populate(emu: Emulator, size: int) -> int:
     order = list(range(size))
     random.Random(size).shuffle(order)
     for i in order:
-        cloud.create_or_update_container_group(sub, RG, f"group-{i:05d}", wire_group("x", cpu=0.5))
+        name = f"group-{i:05d}"
+        cloud.create_or_update_container_group(sub, RG, name, group_request(name, cpu=0.5))
     gc.collect()
     retained = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from aci_emulator import Emulator, EmulatorConfig
 from bench import stats
 from bench.report import Result, Target
-from bench.sdk import Clients, connect, tutorial_group, wire_group
+from bench.sdk import Clients, connect, group_request, resource_group_request, tutorial_group
 from bench.stub import Recorder, Stub
 
 RG = "bench-overhead"
@@ -40,9 +40,10 @@ def run(runs: int) -> Result:
     with Emulator(EmulatorConfig(quota_cores=1000)) as emu:
         assert emu.info is not None
         sub = emu.cloud.subscription(emu.info.subscription_id)
-        emu.cloud.create_or_update_resource_group(sub, RG, {"location": "eastus"})
+        emu.cloud.create_or_update_resource_group(sub, RG, resource_group_request(RG))
         for i in range(OTHERS):
-            emu.cloud.create_or_update_container_group(sub, RG, f"other-{i}", wire_group("x"))
+            name = f"other-{i}"
+            emu.cloud.create_or_update_container_group(sub, RG, name, group_request(name))
         info = emu.info.as_dict()
         # Record one round of the emulator's answers; the stub replays them.
         recorder = Recorder()

@@ -21,8 +21,13 @@ from azure.mgmt.containerinstance.models import (
 )
 from azure.mgmt.resource.resources import ResourceManagementClient
 
+from aci_emulator.backend.aci.models import ContainerGroupRequest
+from aci_emulator.backend.resources.models import ResourceGroupRequest
+from aci_emulator.web import parse_aci, parse_arm
+
 HELLO = "mcr.microsoft.com/azuredocs/aci-helloworld"
 LOCATION = "eastus"
+ACI_API = "2023-05-01"  # what the pinned azure-mgmt-containerinstance sends
 
 
 @dataclass
@@ -130,9 +135,10 @@ def tutorial_group(
     )
 
 
-def wire_group(name: str, cpu: float = 1.0) -> dict[str, Any]:
-    """A container group as ARM JSON, without a public IP or DNS label (for the backend)."""
-    return {
+def group_request(name: str, cpu: float = 1.0) -> ContainerGroupRequest:
+    """A container group without a public IP or DNS label, read as its PUT is read (for the
+    backend, without HTTP)."""
+    body = {
         "location": LOCATION,
         "tags": {"created-by": "bench"},
         "properties": {
@@ -149,3 +155,9 @@ def wire_group(name: str, cpu: float = 1.0) -> dict[str, Any]:
             ],
         },
     }
+    return parse_aci.container_group(name, body, ACI_API)
+
+
+def resource_group_request(name: str) -> ResourceGroupRequest:
+    """A resource group in LOCATION, read as its PUT is read (for the backend)."""
+    return parse_arm.resource_group(name, {"location": LOCATION})

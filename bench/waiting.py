@@ -19,7 +19,7 @@ from azure.core.polling import LROPoller
 from aci_emulator import Emulator, EmulatorConfig
 from bench import stats
 from bench.report import Result, Target
-from bench.sdk import Clients, connect, tutorial_group
+from bench.sdk import Clients, connect, resource_group_request, tutorial_group
 
 RG = "bench-waiting"
 TARGET_SECONDS = 2.0
@@ -75,7 +75,7 @@ def run(provisioning: list[float], run_default: bool) -> Result:
         assert emu.info is not None
         info = emu.info.as_dict()
         sub = emu.cloud.subscription(info["subscription_id"])
-        emu.cloud.create_or_update_resource_group(sub, RG, {"location": "eastus"})
+        emu.cloud.create_or_update_resource_group(sub, RG, resource_group_request(RG))
         helper_clients = make(info)
         list(helper_clients.aci.container_groups.list_by_resource_group(RG))  # token, warm
         default: dict[str, float] = {}

@@ -7,7 +7,7 @@ What the emulator needs from every spec at once is read here, ahead of time, so 
 reads one small file instead of 26 specs (2 MB of JSON) on its first requests:
 
 - `request_shape`: which members a container group's request may hold, the union over every
-  vendored spec (how request_schema.py reads it and why is said there), and what each may be
+  vendored spec (how web/request_members.py reads it and why is said there), and what each may be
   (web/request_types.py checks it): its JSON type (`json`), an integer's width (`format`:
   int64 where any spec says so, else int32, the .NET type autorest gives an unformatted
   integer), an enumeration's names (`enum`, the union over versions) and .NET type (`enum_type`,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+RG_TYPE = "Microsoft.Resources/resourceGroups"  # its refusals are worded as ARM's own
+
 
 class ArmError(Exception):
     """An error ARM answers with its envelope: {"error": {"code", "message", ...}}."""
@@ -119,6 +121,33 @@ def invalid_content(detail: str) -> ArmError:
     )
 
 
+def method_not_allowed(method: str, path: str) -> ArmError:
+    """A path ARM knows, with a method it does not serve there."""
+    return ArmError(
+        405, "MethodNotAllowed", f"The requested method '{method}' is not allowed for '{path}'."
+    )
+
+
+def invalid_resource_requests(message: str) -> ArmError:
+    """A container's CPU or memory request Container Instances refuses (the message says
+    which rule: backend/aci/bounds.py, backend/aci/validation.py)."""
+    return bad_request("InvalidContainerResourceRequests", message)
+
+
+def invalid_filter(expression: str) -> ArmError:
+    """A $filter the emulator cannot read (ARM's code; the supported grammar is ours)."""
+    return bad_request(
+        "InvalidFilterInQueryString",
+        f"Invalid $filter '{expression}' specified in the query string. The local emulator "
+        "supports \"tagName eq '<name>'\" optionally followed by \"and tagValue eq '<value>'\".",
+    )
+
+
+def invalid_request_parameter(message: str) -> ArmError:
+    """A query parameter of the wrong form."""
+    return bad_request("InvalidRequestParameter", message)
+
+
 def container_log_not_available(container: str, group: str) -> ArmError:
     """Logs of a container that has not started yet (virtual-kubelet/virtual-kubelet#237)."""
     return not_found(
@@ -154,7 +183,7 @@ def container_group_transitioning(name: str) -> ArmError:
 def location_not_available(location: str, resource_type: str, regions: str) -> ArmError:
     """A region that does not offer the resource type (for a resource group: any region ARM
     does not know)."""
-    if resource_type == "Microsoft.Resources/resourceGroups":
+    if resource_type == RG_TYPE:
         return bad_request(
             "LocationNotAvailableForResourceGroup",
             f"The provided location '{location}' is not available for resource group. "

@@ -12,6 +12,7 @@ import pytest
 from aci_builders import ACI_API, group
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spec_properties import properties_of
 
 from aci_emulator.web import api_specs
 from aci_emulator.web.app import ACI_VERSIONS
@@ -145,7 +146,7 @@ def group_property_names(version: str) -> set[str]:
     $ref and allOf followed (the group schema is an allOf of Resource and a named or inline
     object, by version; TypeSpec-generated specs refer to ARM's common types)."""
     shape = api_specs.for_version(version)
-    return set(shape.properties_of(shape.properties_of("ContainerGroup")["properties"]))
+    return set(properties_of(shape, properties_of(shape, "ContainerGroup")["properties"]))
 
 
 def test_every_vendored_spec_is_listed_in_sources_as_the_file_it_is():
@@ -185,7 +186,7 @@ def test_each_vendored_version_returns_only_what_its_spec_defines(raw, rg, versi
     if zones:
         definition["zones"] = ["1"]
     name = f"shape-{uuid.uuid4().hex[:12]}"
-    top_level = set(api_specs.for_version(version).properties_of("ContainerGroup"))
+    top_level = set(properties_of(api_specs.for_version(version), "ContainerGroup"))
     defined = group_property_names(version)
     beyond = {key.split(".", 1)[1] for key in RETURNED_BEYOND_SPEC.get(version, ())}
     path = raw.cg_path(rg, name)

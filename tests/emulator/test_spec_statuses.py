@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from aci_builders import NS, Raw, group
 from azure.mgmt.containerinstance import ContainerInstanceManagementClient
+from spec_properties import properties_of
 
 from aci_emulator.web import api_specs, routes_aci
 from aci_emulator.web.app import ACI_VERSIONS
@@ -86,7 +87,7 @@ def assert_in_shape(group_answer: dict, version: str) -> None:
     shape = api_specs.for_version(version)
     assert shape is not None and shape.version == version
     beyond = {key.split(".", 1)[1] for key in RETURNED_BEYOND_SPEC.get(version, ())}
-    assert set(group_answer) <= set(shape.properties_of("ContainerGroup")), version
+    assert set(group_answer) <= set(properties_of(shape, "ContainerGroup")), version
     assert set(group_answer["properties"]) - _group_properties(shape) <= beyond, version
     assert group_answer["properties"]["containers"][0]["name"] == "app"
 
@@ -248,7 +249,7 @@ def test_the_sdk_pointed_at_each_era_calls_every_operation(make_emulator, versio
 
 
 def _group_properties(spec: api_specs.Spec) -> set[str]:
-    return set(spec.properties_of(spec.properties_of("ContainerGroup")["properties"]))
+    return set(properties_of(spec, properties_of(spec, "ContainerGroup")["properties"]))
 
 
 def _start_path(info, rg: str) -> str:

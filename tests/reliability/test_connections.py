@@ -22,7 +22,7 @@ import requests
 from reliability_kit import REPORT, raw_token, run_tutorial, tutorial_env, use_identity
 
 from aci_emulator import Emulator, EmulatorConfig
-from aci_emulator.web.serving import Limits
+from aci_emulator.web.serving import Limits, raise_descriptor_limit
 
 SHORT = Limits(handshake_seconds=0.5, idle_seconds=1.0, read_seconds=2.0)
 RG_API = "2021-04-01"
@@ -163,10 +163,20 @@ def test_a_client_that_trickles_its_headers_is_disconnected(emu):
     )
 
 
+def silent_clients_that_fit() -> int:
+    """500, or fewer where this process may not open that many files: the emulator runs in it,
+    so each silent client holds two descriptors (its end and the server's), and a user's soft
+    limit is often 1,024. The limit is raised to the hard one first, as `serve` does."""
+    soft = raise_descriptor_limit()
+    return min(500, (soft - 300) // 2) if soft > 0 else 500
+
+
 def test_many_silent_clients_do_not_delay_another(emu):
     bearer = raw_token(emu.info, GUARD)
+    clients = silent_clients_that_fit()
+    assert clients >= 100, f"this process may open too few files ({clients} clients fit)"
     with ExitStack() as stack:
-        for _ in range(500):
+        for _ in range(clients):
             stack.enter_context(socket.create_connection(address(emu), timeout=GUARD))
         start = time.monotonic()
         answer = list_groups(emu, bearer)  # a new connection: TLS handshake and request
@@ -174,7 +184,7 @@ def test_many_silent_clients_do_not_delay_another(emu):
 
     assert answer.status_code == 200, answer.text
     REPORT.hostile_client(
-        "500 TCP connections held open without a byte, then a client's request "
+        f"{clients} TCP connections held open without a byte, then a client's request "
         "(bench/ measures 20,000)",
         "the request is answered; the silent ones wait on the event loop, not in threads",
         f"200 in {seconds * 1000:.0f} ms",

@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from aci_emulator.backend import arm_namespaces
 from aci_emulator.backend.rules_arm import check_resources_api_version
-from aci_emulator.errors import ArmError, not_implemented
+from aci_emulator.errors import ArmError, method_not_allowed, not_implemented
 
 ACI = "microsoft.containerinstance"
 RESOURCES = "microsoft.resources"
@@ -123,9 +123,7 @@ def refusal(method: str, path: str, api_version: str, uri: str, method_mismatch:
             f"version '{api_version}'.",
         )
     if method_mismatch:
-        return ArmError(
-            405, "MethodNotAllowed", f"The requested method '{method}' is not allowed for '{path}'."
-        )
+        return method_not_allowed(method, path)
     return not_implemented(f"{method} {path}")
 
 

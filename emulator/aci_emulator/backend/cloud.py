@@ -9,12 +9,17 @@ a consistent state; nothing holding it blocks, so it is held only for microsecon
 from __future__ import annotations
 
 import threading
-from typing import Any
 
+from aci_emulator.backend.aci.models import ContainerGroup, ContainerGroupRequest
 from aci_emulator.backend.aci.service import ContainerInstances
-from aci_emulator.backend.operations import OperationStore
+from aci_emulator.backend.operations import Operation, OperationStore
 from aci_emulator.backend.registry import RegistryLookup
-from aci_emulator.backend.resources.models import ResourceGroup, Subscription
+from aci_emulator.backend.resources.models import (
+    RegistrationState,
+    ResourceGroup,
+    ResourceGroupRequest,
+    Subscription,
+)
 from aci_emulator.backend.resources.service import ResourceManager
 from aci_emulator.clock import Clock
 from aci_emulator.config import EmulatorConfig
@@ -49,29 +54,22 @@ class Cloud:
     def subscription(self, sub_id: str, tenant_id: str | None = None) -> Subscription:
         return self.resources.subscription(sub_id, tenant_id)
 
-    def provider_state(self, sub: Subscription, namespace: str) -> str:
+    def provider_state(self, sub: Subscription, namespace: str) -> RegistrationState:
         return self.resources.provider_state(sub, namespace)
 
-    def set_provider_state(self, sub: Subscription, namespace: str, state: str) -> None:
+    def set_provider_state(
+        self, sub: Subscription, namespace: str, state: RegistrationState
+    ) -> None:
         self.resources.set_provider_state(sub, namespace, state)
 
     def create_or_update_resource_group(
-        self, sub: Subscription, name: str, body: dict[str, Any]
+        self, sub: Subscription, name: str, request: ResourceGroupRequest
     ) -> tuple[ResourceGroup, bool]:
-        """A resource group from a PUT body (wire JSON), read as the web layer reads one: a
-        shortcut for benchmarks and tests that fill a cloud without HTTP."""
-        from aci_emulator.web import parse_arm  # the web layer reads wire JSON, not the backend
-
-        return self.resources.create_or_update_resource_group(
-            sub, name, parse_arm.resource_group(name, body)
-        )
+        """A resource group, as its PUT does it (the request read by web/parse_arm.py)."""
+        return self.resources.create_or_update_resource_group(sub, name, request)
 
     def create_or_update_container_group(
-        self, sub: Subscription, rg_name: str, name: str, body: dict[str, Any]
-    ) -> Any:
-        """A container group from a PUT body (wire JSON), read as the web layer reads one: a
-        shortcut for benchmarks and tests that fill a cloud without HTTP."""
-        from aci_emulator.web import parse_aci  # the web layer reads wire JSON, not the backend
-
-        request = parse_aci.container_group(name, body)
+        self, sub: Subscription, rg_name: str, name: str, request: ContainerGroupRequest
+    ) -> tuple[ContainerGroup, bool, Operation]:
+        """A container group, as its PUT does it (the request read by web/parse_aci.py)."""
         return self.aci.create_or_update_container_group(sub, rg_name, name, request)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from aci_emulator.errors import RG_TYPE, location_not_available
+
 # Regions that offer Container Instances: the list ARM gave for the resource type
 # (Azure/acr#406, 2020) and the regions tested with ACI in heoelri/locust-on-aci#2 (2021).
 REGIONS: dict[str, str] = {
@@ -115,3 +117,20 @@ def normalize_location(value: str) -> str | None:
 
 def region_list() -> str:
     return ",".join(REGIONS)
+
+
+def container_instances_region(value: str, resource_type: str) -> str:
+    """The region as kept ('East US' is 'eastus'); a region without Container Instances is
+    refused, naming the resource type asked for (a container group's, or its locations')."""
+    region = normalize_location(value)
+    if region is None:
+        raise location_not_available(value, resource_type, region_list())
+    return region
+
+
+def resource_group_region(value: str) -> str:
+    """A resource group's region as ARM keeps it; one ARM does not know is refused."""
+    region = normalize_resource_group_location(value)
+    if region is None:
+        raise location_not_available(value, RG_TYPE, resource_group_region_list())
+    return region

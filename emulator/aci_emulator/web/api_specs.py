@@ -7,7 +7,7 @@ the newest vendored spec older than it, or else the oldest one (our reading: the
 shape; specs/SOURCES lists what is vendored). The status of a successful answer comes from the
 same spec: the responses it lists for the operation (`answer_status`).
 
-What is read from every spec at once (the statuses here, request_schema's member shapes) comes
+What is read from every spec at once (the statuses here, request_members's member shapes) comes
 from spec_tables.json, derived from the specs ahead of time (derive_spec_tables.py): one small
 file read once, where the specs themselves are 2 MB of JSON.
 """
@@ -149,12 +149,6 @@ class Spec:
 
     def definition(self, name: str) -> Schema:
         return self.definitions[name]
-
-    def properties_of(self, node: Schema | str) -> dict[str, Schema]:
-        """The properties an object schema (or a named definition) defines, its $ref and allOf
-        followed: what a client reads in that object at this version."""
-        schema = self.definition(node) if isinstance(node, str) else node
-        return self._resolve(schema).get("properties") or {}
 
     def _lookup(self, ref: str) -> Schema:
         """What a `$ref` names: in this spec (`#/definitions/X`) or in a referenced file."""

@@ -17,7 +17,7 @@ from aci_emulator.backend import rules_arm
 from aci_emulator.backend.cloud import Cloud, Subscription
 from aci_emulator.backend.locations import REGIONS, normalize_location
 from aci_emulator.config import EmulatorConfig
-from aci_emulator.errors import ArmError, not_implemented
+from aci_emulator.errors import ArmError, method_not_allowed, not_implemented
 from aci_emulator.faults import FaultInjector
 from aci_emulator.identity import Identity, VerifiedToken
 from aci_emulator.web import (
@@ -161,11 +161,7 @@ class ArmApplication:
         if route is None:
             self._front_door(ctx, path)
             if path_matched:
-                raise ArmError(
-                    405,
-                    "MethodNotAllowed",
-                    f"The requested method '{method}' is not allowed for '{path}'.",
-                )
+                raise method_not_allowed(method, path)
             raise not_implemented(f"{method} {path}")
         if route.api_versions:
             self._check_api_version(ctx, path, route.api_versions)
@@ -178,18 +174,13 @@ class ArmApplication:
         return route.handler(ctx, **params)
 
     def _front_door(self, ctx: Ctx, path: str) -> None:
-        """What ARM checks of a request no route of the emulator serves, in ARM's order: the
-        api-version (before any token: MicrosoftDocs/feedback#2279), the token
-        (janeczku/rancher-letsencrypt#89 and others), then the subscription's form. Only then
-        is the route an honest 501."""
+        """What ARM checks of a request no route of the emulator serves (routes_arm.front_door).
+        Only then is the route an honest 501."""
         # Paths ARM's front door answers for, whatever follows (the root too:
         # MicrosoftDocs/feedback#2279): media_type.ARM_PREFIXES, in ASCII case only.
         if not media_type.is_arm_path(path):
             return  # Entra ID's paths and the emulator's own are not ARM's
-        if not ctx.request.args.get("api-version"):
-            raise rules_arm.missing_api_version()
-        ctx.token = self.identity.verify(ctx.request.headers.get("Authorization"))
-        rules_arm.check_subscription_segment(path)
+        routes_arm.front_door(ctx, path)
 
     def _check_api_version(self, ctx: Ctx, path: str, family: str) -> None:
         # A repeated parameter is read whole, its values joined by commas as ASP.NET joins them

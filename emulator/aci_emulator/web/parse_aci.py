@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aci_emulator.backend.aci import bounds, identities, request_schema, validation
+from aci_emulator.backend.aci import bounds, identities, validation
 from aci_emulator.backend.aci.models import (
     Container,
     ContainerGroupRequest,
@@ -25,8 +25,8 @@ from aci_emulator.backend.aci.models import (
     Port,
     ResourceRequests,
 )
-from aci_emulator.errors import ArmError, invalid_content
-from aci_emulator.web import json_census, request_types
+from aci_emulator.errors import ArmError, invalid_content, invalid_request_parameter
+from aci_emulator.web import json_census, request_members, request_types
 from aci_emulator.web import parse_aci_parts as parts
 from aci_emulator.web.parse_arm import check_body, enum, number, required, spelled_as_sent, tags_of
 
@@ -54,11 +54,23 @@ def container_group(name: str, body: Any, api_version: str | None = None) -> Con
     validation.check_group_name(name)
     bounds.check_counts(name, *parts.counts(body))  # first: 100,000 volumes are refused unread
     bounds.check_collections(name, json_census.collections(body))  # then every other array
-    folded = request_schema.fold(body)  # from here on every member is spelled as the spec does
+    folded = request_members.fold(body)  # from here on every member is spelled as the spec does
     try:
         return _read(name, folded, api_version)
     except ArmError as err:
         raise spelled_as_sent(err, body) from None
+
+
+def tail(sent: str | None) -> int | None:
+    """The logs' `tail` query parameter: an integer, or None when not sent."""
+    if sent is None:
+        return None
+    try:
+        return int(sent)
+    except ValueError as err:
+        raise invalid_request_parameter(
+            f"The value '{sent}' of query parameter 'tail' is not an integer."
+        ) from err
 
 
 def _read(name: str, body: Any, api_version: str | None) -> ContainerGroupRequest:
@@ -107,16 +119,16 @@ def check_environment_lists(body: Any) -> None:
 
 def check_known_members(props: dict[str, Any], api_version: str | None) -> None:
     """A member no vendored REST spec defines at its place, anywhere in the group's properties,
-    is refused by the service's deserializer (request_schema.py has the evidence); so are
+    is refused by the service's deserializer (request_members.py has the evidence); so are
     members the CLI's newer shapes add or Azure returns beyond the spec, at the group's level."""
-    if not request_schema.applies_to(api_version):
+    if not request_members.applies_to(api_version):
         return
     group_properties = request_types.CONTAINER_GROUP.fields["properties"]
     extra = {name.lower() for name in group_properties.fields}
     extra |= {name.lower() for name in RETURNED_BEYOND_THE_SPEC}  # sent back by a GET-then-PUT
     try:
-        request_schema.check_properties(props, also_known=frozenset(extra))
-    except request_schema.UnknownMember as err:
+        request_members.check_properties(props, also_known=frozenset(extra))
+    except request_members.UnknownMember as err:
         raise invalid_content(str(err)) from err
 
 

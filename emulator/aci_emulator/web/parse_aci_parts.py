@@ -154,7 +154,6 @@ def network_profile(props: dict[str, Any]) -> NetworkProfile | None:
         is_object=is_object,
         id=sent.get("id") if is_object else None,
         given=bool(sent),
-        as_sent=sent,
     )
 
 
@@ -174,7 +173,6 @@ def diagnostics(sent: dict[str, Any] | None) -> Diagnostics | None:
             if analytics is not None
             else None
         ),
-        as_sent=sent,
     )
 
 

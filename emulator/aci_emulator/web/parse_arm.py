@@ -12,14 +12,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aci_emulator.backend.locations import (
-    normalize_resource_group_location,
-    resource_group_region_list,
+from aci_emulator.backend.resources.models import (
+    ResourceGroupRequest,
+    ResourceGroupUpdate,
+    TagFilter,
 )
-from aci_emulator.backend.resources.models import ResourceGroupRequest, ResourceGroupUpdate
-from aci_emulator.backend.resources.validation import RG_TYPE, check_resource_group_name
+from aci_emulator.backend.resources.validation import (
+    check_resource_group_name,
+    resource_group_location,
+)
 from aci_emulator.backend.validation import check_tags
-from aci_emulator.errors import ArmError, bad_request, invalid_content, location_not_available
+from aci_emulator.errors import ArmError, invalid_content, invalid_filter
 from aci_emulator.web import request_types
 
 # The path at the end of a deserializer's message, and an index within a path.
@@ -135,13 +138,7 @@ def resource_group(name: str, body: Any) -> ResourceGroupRequest:
     check_resource_group_name(name)
     body = check_body(body, request_types.RESOURCE_GROUP)
     raw_location = body.get("location")
-    if not raw_location:
-        raise bad_request(
-            "LocationRequired", "The location property is required for this definition."
-        )
-    location = normalize_resource_group_location(str(raw_location))
-    if location is None:
-        raise location_not_available(str(raw_location), RG_TYPE, resource_group_region_list())
+    location = resource_group_location(raw_location)
     return ResourceGroupRequest(
         location,
         tags_of(body),
@@ -149,6 +146,22 @@ def resource_group(name: str, body: Any) -> ResourceGroupRequest:
         sets_managed_by="managedBy" in body,
         location_as_sent=str(raw_location),
     )
+
+
+TAG_FILTER = re.compile(
+    r"^\s*tagName\s+eq\s+'(?P<name>[^']*)'(\s+and\s+tagValue\s+eq\s+'(?P<value>[^']*)')?\s*$",
+    re.IGNORECASE,
+)
+
+
+def tag_filter(expression: str | None) -> TagFilter | None:
+    """A list's `$filter` query parameter, read: None when none was sent."""
+    if not expression:
+        return None
+    found = TAG_FILTER.match(expression)
+    if not found:
+        raise invalid_filter(expression)
+    return TagFilter(found.group("name"), found.group("value"))
 
 
 def resource_group_update(body: Any) -> ResourceGroupUpdate:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from aci_emulator.backend.aci import lifecycle
 from aci_emulator.backend.aci.models import (
+    CG_TYPE,
     Container,
     ContainerGroup,
     ContainerState,
@@ -22,13 +23,13 @@ from aci_emulator.backend.aci.models import (
     Port,
     RunSnapshot,
 )
+from aci_emulator.backend.aci.quota import MAX_CPU_PER_GROUP, MAX_MEMORY_PER_GROUP, RegionUsage
 from aci_emulator.backend.locations import REGIONS
 from aci_emulator.backend.operations import Operation
 from aci_emulator.clock import iso
 from aci_emulator.web import api_specs
 
 NS = "/providers/Microsoft.ContainerInstance"
-CG_TYPE = "Microsoft.ContainerInstance/containerGroups"
 
 # get: with the instance view; list: without; create: the answer to a PUT, which has the
 # group's instance view but none per container, and no IP address yet (as recorded).
@@ -285,23 +286,29 @@ def logs(
 
 
 def usages(
-    sub_id: str, location: str, used: dict[str, float], quota_cores: float, api_version: str | None
+    sub_id: str, location: str, used: RegionUsage, api_version: str | None
 ) -> dict[str, Any]:
-    limits = {
-        "ContainerGroups": (100, "Container Groups"),
-        "StandardCores": (quota_cores, "Standard Cores"),
-    }
+    # Each quota as Azure names it: its name, its display name, in use, its limit.
+    quotas = [
+        ("ContainerGroups", "Container Groups", used.container_groups, used.container_group_limit),
+        ("StandardCores", "Standard Cores", used.cores, used.core_limit),
+    ]
     value = [
         {
             "id": f"/subscriptions/{sub_id}{NS}/locations/{location}/usages/{key}",
             "unit": "Count",
-            "currentValue": int(used[key]) if float(used[key]).is_integer() else used[key],
-            "limit": int(limit) if float(limit).is_integer() else limit,
+            "currentValue": _count(current),
+            "limit": _count(limit),
             "name": {"value": key, "localizedValue": label},
         }
-        for key, (limit, label) in limits.items()
+        for key, label, current, limit in quotas
     ]
     return _shaped({"value": value}, "UsageListResult", api_version)
+
+
+def _count(value: float) -> int | float:
+    """A whole number as an integer (as recorded: "currentValue": 1), a fraction as it is."""
+    return int(value) if float(value).is_integer() else value
 
 
 def capabilities(location: str, api_version: str | None) -> dict[str, Any]:
@@ -312,7 +319,11 @@ def capabilities(location: str, api_version: str | None) -> dict[str, Any]:
             "location": REGIONS[location],
             "ipAddressType": ip_type,
             "gpu": "None",
-            "capabilities": {"maxMemoryInGB": 16.0, "maxCpu": 4.0, "maxGpuCount": 0.0},
+            "capabilities": {
+                "maxMemoryInGB": MAX_MEMORY_PER_GROUP,
+                "maxCpu": MAX_CPU_PER_GROUP,
+                "maxGpuCount": 0.0,
+            },
         }
         for os_type in ("Linux", "Windows")
         for ip_type in ("Public", "Private")

@@ -8,6 +8,7 @@ from aci_emulator.backend.aci.models import ContainerGroup
 from aci_emulator.backend.locations import REGIONS
 from aci_emulator.backend.resources.models import ResourceGroup, Subscription
 from aci_emulator.backend.resources.service import ACI
+from aci_emulator.errors import RG_TYPE
 
 # The api-versions a provider lists for each of its resource types.
 ACI_API_VERSIONS = ["2024-05-01-preview", "2023-05-01", "2022-09-01", "2021-10-01"]
@@ -121,7 +122,7 @@ def resource_group(rg: ResourceGroup) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": rg.resource_id,
         "name": rg.name,
-        "type": "Microsoft.Resources/resourceGroups",
+        "type": RG_TYPE,
         "location": rg.location,
         "properties": {"provisioningState": rg.state},
     }

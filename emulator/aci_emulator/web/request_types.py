@@ -6,7 +6,7 @@ A container group's types are derived from the vendored REST specs of Microsoft.
 member the specs define has their type, an integer their width (Json.NET reads an int32 or an
 int64 member with ReadAsInt32 / ReadAsInt64), an enumeration their names, a `format: password`
 member is a secret. Resource groups' are Microsoft.Resources' (hand-written: no spec of theirs
-is vendored). A property no spec knows passes unchecked here (request_schema.py refuses it where
+is vendored). A property no spec knows passes unchecked here (request_members.py refuses it where
 Azure does; JSON depth and body size bound it), but a known property must have its spec's type:
 strings where strings belong, finite numbers, integers within their width, booleans, objects,
 arrays and an enumeration's names. So the models the backend gets, its rules, the store and the

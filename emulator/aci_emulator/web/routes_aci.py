@@ -12,8 +12,8 @@ import json
 from werkzeug import Response
 
 from aci_emulator.backend.aci.store import list_key
-from aci_emulator.backend.locations import normalize_location, region_list
-from aci_emulator.errors import ArmError, location_not_available, not_implemented
+from aci_emulator.backend.locations import container_instances_region
+from aci_emulator.errors import not_implemented
 from aci_emulator.web import api_specs, parse_aci, parse_arm
 from aci_emulator.web import render_aci as render
 from aci_emulator.web.responses import (
@@ -174,18 +174,8 @@ def start(ctx, sub: str, rg: str, name: str) -> Response:
 
 
 def logs(ctx, sub: str, rg: str, name: str, container: str) -> Response:
-    lines = ctx.cloud.aci.logs(ctx.sub, rg, name, container)
-    tail = ctx.request.args.get("tail")
-    if tail is not None:
-        try:
-            count = int(tail)
-        except ValueError as err:
-            raise ArmError(
-                400,
-                "InvalidRequestParameter",
-                f"The value '{tail}' of query parameter 'tail' is not an integer.",
-            ) from err
-        lines = lines[-count:] if count > 0 else []
+    tail = parse_aci.tail(ctx.request.args.get("tail"))
+    lines = ctx.cloud.aci.logs(ctx.sub, rg, name, container, tail)
     with_time = ctx.request.args.get("timestamps", "false").lower() == "true"
     return json_response(render.logs(lines, timestamps=with_time, api_version=_api(ctx)))
 
@@ -206,18 +196,14 @@ def outbound_endpoints(ctx, sub: str, rg: str, name: str) -> Response:
 
 
 def _location(location: str) -> str:
-    normalized = normalize_location(location)
-    if normalized is None:  # worded as for a create in such a region (Azure/acr#406)
-        raise location_not_available(
-            location, "Microsoft.ContainerInstance/locations", region_list()
-        )
-    return normalized
+    # Refused as a create in such a region is, naming the locations' type (Azure/acr#406).
+    return container_instances_region(location, "Microsoft.ContainerInstance/locations")
 
 
 def usages(ctx, sub: str, location: str) -> Response:
     region = _location(location)
     used = ctx.cloud.aci.usage(ctx.sub, region)
-    return json_response(render.usages(ctx.sub.id, region, used, ctx.config.quota_cores, _api(ctx)))
+    return json_response(render.usages(ctx.sub.id, region, used, _api(ctx)))
 
 
 def capabilities(ctx, sub: str, location: str) -> Response:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import get_args
 
 from werkzeug import Response
 
-from aci_emulator.errors import ArmError
+from aci_emulator.backend.resources.models import RegistrationState
+from aci_emulator.errors import ArmError, invalid_content
 from aci_emulator.faults import Fault
 from aci_emulator.web.responses import empty_response, json_response
 from aci_emulator.web.routing import Router
@@ -27,7 +29,7 @@ SETTABLE = {
 
 
 # The states ARM reports for a resource provider's registration.
-PROVIDER_STATES = ("Registered", "NotRegistered", "Registering", "Unregistering")
+PROVIDER_STATES = get_args(RegistrationState)
 
 
 def register(router: Router) -> None:
@@ -61,11 +63,8 @@ _JSON_KINDS.update({bool: "a boolean", type(None): "null"})
 def _object(ctx) -> dict:
     body = ctx.json()
     if not isinstance(body, dict):
-        raise ArmError(
-            400,
-            "InvalidRequestContent",
-            f"The request content must be a JSON object, not {_JSON_KINDS.get(type(body), 'that')}.",
-        )
+        kind = _JSON_KINDS.get(type(body), "that")
+        raise invalid_content(f"The request body must be a JSON object, not {kind}")
     return body
 
 

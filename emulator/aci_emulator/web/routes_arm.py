@@ -7,14 +7,14 @@ for the resources a group holds) and hands the result to render_arm, which build
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from werkzeug import Response
 
 from aci_emulator.backend import arm_paths, rules_arm
 from aci_emulator.backend.aci.store import list_key
-from aci_emulator.backend.resources.service import ACI
+from aci_emulator.backend.resources.service import PROVIDERS
 from aci_emulator.backend.resources.validation import check_resource_group_name
-from aci_emulator.errors import ArmError
 from aci_emulator.web import parse_arm
 from aci_emulator.web import render_arm as render
 from aci_emulator.web.responses import empty_response, json_response, paged, retry_after
@@ -61,16 +61,25 @@ def register(router: Router) -> None:
         add("*", template, unserved, authenticated=False, fallback=True)
 
 
-def unserved(ctx, rest: str, method_mismatch: bool = False) -> Response:
-    """A path no route serves, after ARM's front door in its order: the api-version (before
-    any token), the token, the subscription's form and its existence."""
-    request = ctx.request
-    version = ",".join(request.args.getlist("api-version"))
+def front_door(ctx, path: str) -> str:
+    """What ARM checks of a request before it routes it, in ARM's order: the api-version
+    (before any token: MicrosoftDocs/feedback#2279), the token (janeczku/rancher-letsencrypt#89
+    and others), then the subscription's form. The api-version as sent, a repeated one joined
+    by commas as ASP.NET joins them."""
+    version = ",".join(ctx.request.args.getlist("api-version"))
     if not version:
         raise rules_arm.missing_api_version()
-    ctx.token = ctx.identity.verify(request.headers.get("Authorization"))
-    path = re.sub(r"/{2,}", "/", request.path)
+    ctx.token = ctx.identity.verify(ctx.request.headers.get("Authorization"))
     rules_arm.check_subscription_segment(path)
+    return version
+
+
+def unserved(ctx, rest: str, method_mismatch: bool = False) -> Response:
+    """A path no route serves, after ARM's front door: then the subscription's existence, and
+    ARM's own routing's answer."""
+    request = ctx.request
+    path = re.sub(r"/{2,}", "/", request.path)
+    version = front_door(ctx, path)
     found = rules_arm.SUBSCRIPTION_SEGMENT.match(path)
     if found:
         ctx.sub = ctx.cloud.subscription(found.group(1), ctx.token.tenant_id)
@@ -102,9 +111,7 @@ def _provider(ctx, namespace: str) -> dict:
 
 
 def list_providers(ctx, sub: str) -> Response:
-    return json_response(
-        render.providers([_provider(ctx, ns) for ns in (ACI, "Microsoft.Resources")])
-    )
+    return json_response(render.providers([_provider(ctx, ns) for ns in PROVIDERS]))
 
 
 def get_provider(ctx, sub: str, namespace: str) -> Response:
@@ -116,31 +123,10 @@ def register_provider(ctx, sub: str, namespace: str) -> Response:
     return json_response(_provider(ctx, namespace))
 
 
-TAG_FILTER = re.compile(
-    r"^\s*tagName\s+eq\s+'(?P<name>[^']*)'(\s+and\s+tagValue\s+eq\s+'(?P<value>[^']*)')?\s*$",
-    re.IGNORECASE,
-)
-
-
-def _tag_filter(ctx):
-    expression = ctx.request.args.get("$filter")
-    if not expression:
-        return lambda tags: True
-    found = TAG_FILTER.match(expression)
-    if not found:
-        raise ArmError(
-            400,
-            "InvalidFilterInQueryString",
-            f"Invalid $filter '{expression}' specified in the query string. The local emulator "
-            "supports \"tagName eq '<name>'\" optionally followed by \"and tagValue eq '<value>'\".",
-        )
-    name, value = found.group("name"), found.group("value")
-
-    def matches(tags: dict[str, str]) -> bool:
-        keys = {k.lower(): v for k, v in (tags or {}).items()}
-        return name.lower() in keys and (value is None or keys[name.lower()] == value)
-
-    return matches
+def _tag_filter(ctx) -> Callable[[dict[str, str] | None], bool]:
+    """Which tags a list keeps: all, or those its $filter matches (the rule: TagFilter)."""
+    found = parse_arm.tag_filter(ctx.request.args.get("$filter"))
+    return found.matches if found is not None else lambda tags: True
 
 
 def list_resource_groups(ctx, sub: str) -> Response:

@@ -28,7 +28,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from aci_emulator.backend.aci.models import Probe
-from aci_emulator.errors import bad_request, invalid_port
+from aci_emulator.backend.validation import format_number
+from aci_emulator.errors import bad_request, invalid_port, invalid_resource_requests
 
 MAX_CONTAINERS = 60
 MAX_VOLUMES = 20
@@ -38,6 +39,8 @@ MAX_INIT_CONTAINERS = 59
 MAX_ITEMS = 1000  # any other array or object of a group's body
 # Maps ARM bounds on its own terms (tags: the resource layer's rules) are not counted here.
 _NOT_COUNTED = frozenset({"tags"})
+# Where json_census.collections finds a group's containers and init containers.
+CONTAINERS_PLACE, INIT_CONTAINERS_PLACE = "properties.containers", "properties.initcontainers"
 # Decimal places a request may have: CPU in hundredths, memory in tenths of a GB.
 CPU_PLACES = 2
 MEMORY_PLACES = 1
@@ -91,15 +94,19 @@ def check_counts(
 def check_collections(group: str, found: list[tuple[str, str, int]]) -> None:
     """Init containers (they count in the group's containers too) and every other array or
     object of the body, from json_census.collections: the first over its bound is named."""
-    lengths = {place: length for place, _, length in found if "[" not in place}
-    init = lengths.get("properties.initcontainers", 0)
+    init = containers = 0
+    for place, _, length in found:
+        if place == INIT_CONTAINERS_PLACE:
+            init = length
+        elif place == CONTAINERS_PLACE:
+            containers = length
     if init > MAX_INIT_CONTAINERS:
         raise bad_request(
             "TooManyInitContainers",
             f"The container group '{group}' has {init} init containers. A container group may "
             f"have at most {MAX_INIT_CONTAINERS} init containers.",
         )
-    total = init + lengths.get("properties.containers", 0)
+    total = init + containers
     if total > MAX_CONTAINERS:
         raise bad_request(
             "TooManyContainers",
@@ -123,7 +130,7 @@ def check_probe_ports(
         port = probe.http_get_port if probe is not None else None
         if port is not None and not 1 <= port <= 65535:
             raise invalid_port(
-                _shown(port),
+                format_number(port),
                 f"of the {name} of container '{container}' in container group '{group}'",
             )
 
@@ -134,20 +141,13 @@ def check_steps(group: str, container: str, cpu: float | None, memory_in_gb: flo
 
     Limits against requests are a rule of the corpus (rules.check_resources)."""
     if cpu is not None and decimal_places(cpu) > CPU_PLACES:
-        raise bad_request(
-            "InvalidContainerResourceRequests",
-            f"The CPU requirement is '{_shown(cpu)}' in container '{container}' of container "
+        raise invalid_resource_requests(
+            f"The CPU requirement is '{format_number(cpu)}' in container '{container}' of container "
             f"group '{group}'. The CPU requirement should be in incrememts of 0.01.",
         )
     if memory_in_gb is not None and decimal_places(memory_in_gb) > MEMORY_PLACES:
-        raise bad_request(
-            "InvalidContainerResourceRequests",
-            f"The memory requirement is '{_shown(memory_in_gb)}' in container '{container}' of "
+        raise invalid_resource_requests(
+            f"The memory requirement is '{format_number(memory_in_gb)}' in container '{container}' of "
             f"container group '{group}'. The memory requirement should be in incrememts of "
             "0.1 GB.",
         )
-
-
-def _shown(value: int | float) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."

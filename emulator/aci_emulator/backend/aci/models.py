@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+CG_TYPE = "Microsoft.ContainerInstance/containerGroups"
+
 OsType = Literal["Linux", "Windows"]
 RestartPolicy = Literal["Always", "OnFailure", "Never"]
 Sku = Literal["Standard", "Dedicated", "Confidential"]
@@ -181,7 +183,6 @@ class LogAnalytics:
 @dataclass(frozen=True)
 class Diagnostics:
     log_analytics: LogAnalytics | None
-    as_sent: dict[str, Any] = field(default_factory=dict)  # compared whole by a redeploy
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,6 @@ class NetworkProfile:
     is_object: bool
     id: object = None
     given: bool = True  # a value that counts as set (not empty, zero or false)
-    as_sent: object = None  # compared whole by a redeploy
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from aci_emulator.backend.aci.models import ContainerGroup, ContainerGroupSpec
+from dataclasses import dataclass
+
+from aci_emulator.backend.aci.models import CG_TYPE, ContainerGroup, ContainerGroupSpec
 from aci_emulator.backend.aci.store import GroupStore
 from aci_emulator.backend.validation import format_number
 from aci_emulator.errors import ArmError, bad_request
 
-CG_TYPE = "Microsoft.ContainerInstance/containerGroups"
 # What one container group may request in a region (the capabilities the emulator reports).
 MAX_CPU_PER_GROUP = 4.0
 MAX_MEMORY_PER_GROUP = 16.0
+# The container groups a subscription may have in a region, as reported (not enforced).
+MAX_GROUPS_PER_REGION = 100
 
 
 def require_cores(
@@ -38,14 +41,27 @@ def require_cores(
         )
 
 
-def usage(store: GroupStore, location: str) -> dict[str, float]:
+@dataclass(frozen=True)
+class RegionUsage:
+    """What a subscription uses of a region's quotas, and their limits."""
+
+    container_groups: int
+    container_group_limit: int
+    cores: float
+    core_limit: float
+
+
+def usage(store: GroupStore, location: str, core_limit: float) -> RegionUsage:
+    """The groups that are not stopped, and their cores."""
     groups = [
         cg for cg in store.groups.values() if cg.location == location and cg.phase != "stopped"
     ]
-    return {
-        "ContainerGroups": float(len(groups)),
-        "StandardCores": sum(cg.cores for cg in groups),
-    }
+    return RegionUsage(
+        container_groups=len(groups),
+        container_group_limit=MAX_GROUPS_PER_REGION,
+        cores=sum(cg.cores for cg in groups),
+        core_limit=core_limit,
+    )
 
 
 def check_regional_limits(location: str, spec: ContainerGroupSpec) -> None:

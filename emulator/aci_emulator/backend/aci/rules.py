@@ -20,6 +20,7 @@ from aci_emulator.backend.aci.models import (
     ResourceLimits,
     ResourceRequests,
 )
+from aci_emulator.backend.validation import format_number
 from aci_emulator.errors import bad_request
 
 # The api-version that introduced `subnetIds`; before it a private group needs a network
@@ -70,14 +71,11 @@ def _lower(value: str | None) -> str:
     return value.lower() if isinstance(value, str) else ""
 
 
-def _number(value: float) -> str:
-    """A number as the service's .NET code prints it: 3, 1.5, 0.3."""
-    return str(int(value)) if float(value).is_integer() else str(float(value))
-
-
 def _requirement_json(requests: ResourceRequests, limits: ResourceLimits) -> str:
     """The container's resources as the service serialises them in its message: .NET's JSON
     writer, memory before CPU, doubles as 4.0 and 1.5."""
+    # Message text, not an answer: the JSON quoted inside an error's message (render builds
+    # every answer's JSON).
     parts = []
     for key, values in (("requests", requests), ("limits", limits)):
         inner = ",".join(
@@ -117,9 +115,9 @@ def check_resources(name: str, spec: ContainerGroupSpec) -> None:
             if limit is not None and float(limit) > totals[label]:
                 raise bad_request(
                     "ContainerLimitGreaterThanContainerGroupTotalRequest",
-                    f"The '{label}' limit '{_number(limit)}' in container "
+                    f"The '{label}' limit '{format_number(limit)}' in container "
                     f"'{container.name}' is greater than the total request "
-                    f"'{_number(totals[label])}' of container group '{name}'.",
+                    f"'{format_number(totals[label])}' of container group '{name}'.",
                 )
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from aci_emulator.backend.aci import identities, images, lifecycle, quota, rules, updates
 from aci_emulator.backend.aci.dns import DnsLabels
 from aci_emulator.backend.aci.models import (
+    CG_TYPE,
     Container,
     ContainerGroup,
     ContainerGroupRequest,
@@ -24,7 +25,7 @@ from aci_emulator.backend.aci.models import (
 from aci_emulator.backend.aci.quota import check_regional_limits
 from aci_emulator.backend.aci.store import GroupStore
 from aci_emulator.backend.aci.validation import check_group_name
-from aci_emulator.backend.locations import normalize_location, region_list
+from aci_emulator.backend.locations import container_instances_region
 from aci_emulator.backend.operations import Operation, OperationKind, OperationStore
 from aci_emulator.backend.registry import RegistryLookup
 from aci_emulator.backend.resources.models import ResourceGroup, Subscription
@@ -36,14 +37,11 @@ from aci_emulator.errors import (
     bad_request,
     container_group_transitioning,
     container_log_not_available,
-    location_not_available,
     operation_not_found,
     resource_group_being_deleted,
     resource_not_found,
 )
 from aci_emulator.faults import FaultInjector
-
-CG_TYPE = "Microsoft.ContainerInstance/containerGroups"
 
 
 class ContainerInstances:
@@ -123,9 +121,7 @@ class ContainerInstances:
         there: an answer that cannot be written leaves nothing behind)."""
         rules.check_all(request, name, sub.id)  # the corpus's rules, by category (rules.py)
         spec, tags = request.spec, request.tags
-        region = normalize_location(request.location)
-        if region is None:
-            raise location_not_available(request.location, CG_TYPE, region_list())
+        region = container_instances_region(request.location, CG_TYPE)
         # Asked before taking the lock: a registry may take seconds to answer.
         pullable = self._look_up_images(spec)
         with self.lock:
@@ -336,8 +332,10 @@ class ContainerInstances:
             return op
 
     def logs(
-        self, sub: Subscription, rg_name: str, name: str, container: str
+        self, sub: Subscription, rg_name: str, name: str, container: str, tail: int | None = None
     ) -> list[tuple[datetime, str]]:
+        """A container's log lines with their times; `tail`: only the last so many (none when
+        not positive)."""
         with self.lock:
             self.resources.require_registered(sub)
             cg = self._cg(sub, rg_name, name)
@@ -345,7 +343,10 @@ class ContainerInstances:
             state = cg.containers.get(spec.name)
             if state is None or state.start_time is None:
                 raise container_log_not_available(spec.name, cg.name)
-            return lifecycle.log_lines(cg, spec, self.clock, self.config)
+            lines = lifecycle.log_lines(cg, spec, self.clock, self.config)
+            if tail is None:
+                return lines
+            return lines[-tail:] if tail > 0 else []
 
     def container_exists(
         self, sub: Subscription, rg_name: str, name: str, container: str
@@ -355,9 +356,9 @@ class ContainerInstances:
             _container(cg, container)
             return cg
 
-    def usage(self, sub: Subscription, location: str) -> dict[str, float]:
+    def usage(self, sub: Subscription, location: str) -> quota.RegionUsage:
         with self.lock:
-            return quota.usage(self._store_of(sub), location)
+            return quota.usage(self._store_of(sub), location, self.config.quota_cores)
 
 
 def _copy(cg: ContainerGroup) -> ContainerGroup:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from aci_emulator.backend.aci.models import ContainerGroup, ContainerGroupSpec
+from aci_emulator.backend.aci.models import ContainerGroup, ContainerGroupSpec, LogAnalytics
+from aci_emulator.backend.validation import format_number
 from aci_emulator.errors import bad_request
 
 
@@ -38,8 +39,11 @@ def check_update(existing: ContainerGroup, spec: ContainerGroupSpec, location: s
             "must delete it first and then create a new one.",
         )
     # The network profile, as Azure's older message lists it, and diagnostics (adding Log
-    # Analytics to a running group: MicrosoftDocs/azure-docs#65195).
-    if old.network_profile != spec.network_profile or old.diagnostics != spec.diagnostics:
+    # Analytics to a running group: MicrosoftDocs/azure-docs#65195): what they name, not how
+    # they were written (an empty object names nothing, as an absent one).
+    if _network_profile_id(old) != _network_profile_id(spec) or _log_analytics(
+        old
+    ) != _log_analytics(spec):
         raise bad_request(
             "InvalidContainerGroupUpdate",
             f"The updates on container group '{existing.name}' are invalid. If you are going "
@@ -67,8 +71,8 @@ def _first_scalar_change(
         was, now = before.get(container.name), container.requests
         if was is not None and now is not None:
             pairs += [
-                ("Cpu", _number(was.cpu), _number(now.cpu)),
-                ("MemoryInGB", _number(was.memory_in_gb), _number(now.memory_in_gb)),
+                ("Cpu", format_number(was.cpu), format_number(now.cpu)),
+                ("MemoryInGB", format_number(was.memory_in_gb), format_number(now.memory_in_gb)),
                 ("Gpu", _gpu(was.gpu), _gpu(now.gpu)),
             ]
     pairs += [
@@ -79,12 +83,16 @@ def _first_scalar_change(
     if sorted(before) != sorted(c.name for c in new.containers):
         # A container added or removed changes the group's resources (our reading: the
         # group's total CPU is named).
-        pairs.append(("Cpu", _number(old.cores), _number(new.cores)))
+        pairs.append(("Cpu", format_number(old.cores), format_number(new.cores)))
     return next(((p, a, b) for p, a, b in pairs if a != b), None)
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
+def _network_profile_id(spec: ContainerGroupSpec) -> object:
+    return spec.network_profile.id if spec.network_profile is not None else None
+
+
+def _log_analytics(spec: ContainerGroupSpec) -> LogAnalytics | None:
+    return spec.diagnostics.log_analytics if spec.diagnostics is not None else None
 
 
 def _gpu(gpu: object) -> str:

@@ -26,7 +26,7 @@ from aci_emulator.backend.aci.models import (
     RestartPolicy,
     Sku,
 )
-from aci_emulator.errors import bad_request, invalid_port
+from aci_emulator.errors import bad_request, invalid_port, invalid_resource_requests
 
 # Group names are read case-insensitively, as ARM reads names: Azure took 'myIMG',
 # 'ForTesting' and 'MyContainerGroup' (MicrosoftDocs/azure-docs#37604, CompositionalIT/farmer#210,
@@ -155,8 +155,7 @@ def check_requests_given(group: str, cname: str, cpu: object, memory: object) ->
 
 def check_requests_positive(group: str, cname: str, cpu: float, memory: float) -> None:
     if cpu <= 0 or memory <= 0:
-        raise bad_request(
-            "InvalidContainerResourceRequests",
+        raise invalid_resource_requests(
             f"The resource requests of container '{cname}' in container group '{group}' are "
             "invalid: CPU and memory must be greater than 0.",
         )

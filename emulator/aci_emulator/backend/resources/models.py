@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from aci_emulator.backend.operations import Operation
 
-RegistrationState = Literal["Registered", "Registering", "NotRegistered", "Unregistering"]
+RegistrationState = Literal["Registered", "NotRegistered", "Registering", "Unregistering"]
 ResourceGroupState = Literal["Succeeded", "Deleting"]
 
 
@@ -35,7 +35,21 @@ class Subscription:
     tenant_id: str
     display_name: str
     resource_groups: dict[str, ResourceGroup] = field(default_factory=dict)  # by lower name
-    providers: dict[str, str] = field(default_factory=dict)  # namespace (lower) -> state
+    providers: dict[str, RegistrationState] = field(default_factory=dict)  # by lower namespace
+
+
+@dataclass(frozen=True)
+class TagFilter:
+    """A list's $filter on tags: a tag's name, and optionally its value."""
+
+    name: str
+    value: str | None = None
+
+    def matches(self, tags: dict[str, str] | None) -> bool:
+        """A tag's name compares in any case (as ARM keeps tag names); its value exactly."""
+        keys = {k.lower(): v for k, v in (tags or {}).items()}
+        name = self.name.lower()
+        return name in keys and (self.value is None or keys[name] == self.value)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from aci_emulator.backend.operations import Operation, OperationStore
 from aci_emulator.backend.resources.models import (
+    RegistrationState,
     ResourceGroup,
     ResourceGroupRequest,
     ResourceGroupUpdate,
@@ -27,8 +28,8 @@ from aci_emulator.errors import (
 )
 
 ACI = "Microsoft.ContainerInstance"
-# Namespaces registered in a new subscription.
-REGISTERED_AT_START = (ACI, "Microsoft.Resources")
+# The namespaces the emulator serves, each registered in a new subscription.
+PROVIDERS = (ACI, "Microsoft.Resources")
 
 # Called, under the lock, for each resource group a delete starts on: the services that keep
 # resources in it forget them.
@@ -57,7 +58,7 @@ class ResourceManager:
     def add_subscription(self, sub_id: str, tenant_id: str, name: str) -> Subscription:
         with self.lock:
             sub = Subscription(sub_id, tenant_id, name)
-            for namespace in REGISTERED_AT_START:
+            for namespace in PROVIDERS:
                 sub.providers[namespace.lower()] = "Registered"
             self.subscriptions[sub_id.lower()] = sub
             return sub
@@ -83,15 +84,17 @@ class ResourceManager:
                 s for s in self.subscriptions.values() if s.tenant_id.lower() == tenant_id.lower()
             ]
 
-    def provider_state(self, sub: Subscription, namespace: str) -> str:
+    def provider_state(self, sub: Subscription, namespace: str) -> RegistrationState:
         with self.lock:
             return sub.providers.get(namespace.lower(), "NotRegistered")
 
-    def set_provider_state(self, sub: Subscription, namespace: str, state: str) -> None:
+    def set_provider_state(
+        self, sub: Subscription, namespace: str, state: RegistrationState
+    ) -> None:
         with self.lock:
             sub.providers[namespace.lower()] = state
 
-    def register_provider(self, sub: Subscription, namespace: str) -> str:
+    def register_provider(self, sub: Subscription, namespace: str) -> RegistrationState:
         with self.lock:
             sub.providers[namespace.lower()] = "Registered"
             return "Registered"

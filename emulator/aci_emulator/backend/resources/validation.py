@@ -1,14 +1,23 @@
-"""Resource group requests: the name rule of Microsoft.Resources (a body is read by
-web/parse_arm.py)."""
+"""Resource group requests: the rules of Microsoft.Resources on a group's name and location,
+called as web/parse_arm.py reads the request."""
 
 from __future__ import annotations
 
 import re
 
+from aci_emulator.backend.locations import resource_group_region
 from aci_emulator.errors import bad_request
 
 RESOURCE_GROUP_NAME = re.compile(r"^[-\w._()]{1,90}$")
-RG_TYPE = "Microsoft.Resources/resourceGroups"
+
+
+def resource_group_location(sent: object) -> str:
+    """A resource group's location: required, and a region ARM knows."""
+    if not sent:
+        raise bad_request(
+            "LocationRequired", "The location property is required for this definition."
+        )
+    return resource_group_region(str(sent))
 
 
 def check_resource_group_name(name: str) -> None:
