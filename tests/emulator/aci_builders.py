@@ -62,10 +62,13 @@ class Raw:
         *,
         api_version: str | None = None,
         json: Any = None,
+        data: bytes | None = None,
         token: str | None = "default",
         headers: dict[str, str] | None = None,
         params: dict[str, str] | None = None,
     ) -> requests.Response:
+        """One request as the test writes it: `json` serialised by requests, or `data` sent
+        exactly as given (malformed or lenient text, with the Content-Type in `headers`)."""
         all_headers = dict(headers or {})
         bearer = self.token if token == "default" else token
         if bearer is not None:
@@ -78,9 +81,20 @@ class Raw:
             self.url(path),
             params=query,
             json=json,
+            data=data,
             headers=all_headers,
             verify=self.ca_bundle,
             timeout=30,
+        )
+
+    def put_group_text(self, rg: str, name: str, text: str) -> requests.Response:
+        """A container group's PUT whose JSON text is sent exactly as written."""
+        return self.request(
+            "PUT",
+            self.cg_path(rg, name),
+            api_version=ACI_API,
+            data=text.encode(),
+            headers={"Content-Type": "application/json"},
         )
 
     def rg_path(self, rg: str) -> str:

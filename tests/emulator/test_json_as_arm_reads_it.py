@@ -15,7 +15,6 @@ import re
 from typing import Any
 
 import pytest
-import requests
 from aci_builders import ACI_API, HELLO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,17 +77,6 @@ class Layout:
         return self.draw(st.sampled_from(["", ",", " /* c */", ", // c\n"]))
 
 
-def put_text(raw, rg: str, name: str, text: str) -> requests.Response:
-    return requests.put(
-        raw.url(raw.cg_path(rg, name)),
-        params={"api-version": ACI_API},
-        data=text.encode(),
-        headers={"Authorization": f"Bearer {raw.token}", "Content-Type": "application/json"},
-        verify=raw.ca_bundle,
-        timeout=30,
-    )
-
-
 def place(text: str, index: int) -> tuple[int, int]:
     """Json.NET's line and position of the character at `index`: the characters before it."""
     line = text.count("\n", 0, index) + 1
@@ -101,7 +89,7 @@ def test_what_json_net_takes_beyond_json_is_taken(raw, rg, data):
     name = "lenient-" + str(data.draw(st.integers(0, 10**6)))
     text = Layout(data.draw).write(body(name="app"))
 
-    answer = put_text(raw, rg, name, text)
+    answer = raw.put_group_text(rg, name, text)
 
     assert answer.status_code in (200, 201), (text, answer.text)
     got = raw.request("GET", raw.cg_path(rg, name), api_version=ACI_API).json()
@@ -136,7 +124,7 @@ def test_a_decimal_comma_is_read_as_json_net_reads_it(raw, rg, cg_name, whole, t
         words = f"Invalid JavaScript property identifier character: {text[at]}."
     line, position = place(text, at)
 
-    answer = put_text(raw, rg, cg_name, text)
+    answer = raw.put_group_text(rg, cg_name, text)
 
     assert answer.status_code == 400
     assert answer.json()["error"] == {
@@ -155,7 +143,7 @@ def test_a_truncated_body_ends_where_the_text_ends(raw, rg, cg_name, cut, pretty
     text = text[: max(1, int(len(text) * cut))].rstrip()
     line, position = place(text, len(text))
 
-    answer = put_text(raw, rg, cg_name, text)
+    answer = raw.put_group_text(rg, cg_name, text)
 
     assert answer.status_code == 400
     error = answer.json()["error"]
@@ -217,7 +205,7 @@ def test_each_kind_of_syntax_error_in_json_net_s_words(raw, rg, cg_name, fault, 
     assert old in text
     text = text.replace(old, new, 1)
 
-    answer = put_text(raw, rg, cg_name, text)
+    answer = raw.put_group_text(rg, cg_name, text)
 
     assert answer.status_code == 400
     error = answer.json()["error"]
@@ -229,7 +217,7 @@ def test_each_kind_of_syntax_error_in_json_net_s_words(raw, rg, cg_name, fault, 
 def test_text_after_the_body_is_refused(raw, rg, cg_name):
     text = json.dumps(body()) + " {}"
 
-    answer = put_text(raw, rg, cg_name, text)
+    answer = raw.put_group_text(rg, cg_name, text)
 
     assert answer.status_code == 400
     line, position = place(text, len(text) - 2)
@@ -272,7 +260,7 @@ def test_a_large_lenient_body_is_read_whole(raw, rg, cg_name, leniency):
     text = json.dumps(body())[:-1] + ', "tags": {' + tags + "},}"
     assert len(text) < 4 * 2**20
 
-    answer = put_text(raw, rg, cg_name, text)
+    answer = raw.put_group_text(rg, cg_name, text)
 
     assert answer.status_code == 400
     assert answer.json()["error"] == {
@@ -284,13 +272,12 @@ def test_a_large_lenient_body_is_read_whole(raw, rg, cg_name, leniency):
 
 def test_a_byte_order_mark_is_dropped(raw, rg, cg_name):
     """.NET's reader drops a UTF-8 byte order mark (files saved by Windows tools carry one)."""
-    answer = requests.put(
-        raw.url(raw.cg_path(rg, cg_name)),
-        params={"api-version": ACI_API},
+    answer = raw.request(
+        "PUT",
+        raw.cg_path(rg, cg_name),
+        api_version=ACI_API,
         data=b"\xef\xbb\xbf" + json.dumps(body()).encode(),
-        headers={"Authorization": f"Bearer {raw.token}", "Content-Type": "application/json"},
-        verify=raw.ca_bundle,
-        timeout=30,
+        headers={"Content-Type": "application/json"},
     )
 
     assert answer.status_code == 201, answer.text

@@ -105,17 +105,9 @@ def send(
     **kw,
 ):
     """A request whose body is sent exactly as given, with this Content-Type or none."""
-    headers = {"Authorization": f"Bearer {raw.token}"} if token else {}
-    if content_type is not None:
-        headers["Content-Type"] = content_type
-    return requests.request(
-        method,
-        raw.url(path),
-        data=body,
-        headers=headers,
-        verify=raw.ca_bundle,
-        timeout=30,
-        **kw,
+    headers = {"Content-Type": content_type} if content_type is not None else {}
+    return raw.request(
+        method, path, data=body, headers=headers, token="default" if token else None, **kw
     )
 
 

@@ -88,17 +88,6 @@ def body_with(steps: tuple[Any, ...], literal: str) -> str:
     return json.dumps(body).replace('"@@value@@"', literal)
 
 
-def put(raw: Raw, rg: str, name: str, text: str) -> requests.Response:
-    return requests.put(
-        raw.url(raw.cg_path(rg, name)),
-        params={"api-version": ACI_API},
-        data=text.encode(),
-        headers={"Authorization": f"Bearer {raw.token}", "Content-Type": "application/json"},
-        verify=raw.ca_bundle,
-        timeout=30,
-    )
-
-
 def assert_refused(raw: Raw, rg: str, name: str, answer: requests.Response, core: str, path: str):
     """A 400 InvalidRequestContent whose message is `core` at `path`, and nothing stored: the
     group is not there and the subscription's groups are still listed."""
@@ -137,7 +126,7 @@ def test_an_integer_past_its_width_is_refused_in_any_notation(
     steps, kind = place
     literal = data.draw(notations(value))
     name = unique("int")
-    answer = put(raw, rg, name, body_with(steps, literal))
+    answer = raw.put_group_text(rg, name, body_with(steps, literal))
     core = f"JSON integer {value} is too large or small for an Int{kind.bits}."
     assert_refused(raw, rg, name, answer, core, path_of(steps))
 
@@ -157,7 +146,7 @@ def test_a_hex_or_octal_integer_past_int64_is_no_number_and_is_never_written_who
     alphabet = "7" if form == "0{}" else "F"
     token = form.format(alphabet * (digits + 6 if form == "0{}" else digits))
     name = unique("big")
-    answer = put(raw, rg, name, body_with(steps, token))
+    answer = raw.put_group_text(rg, name, body_with(steps, token))
     shown = token if len(token) <= 100 else token[:100] + "…"
     core = f"Input string '{shown}' is not a valid number."
     assert_refused(raw, rg, name, answer, core, path_of(steps))
@@ -168,7 +157,7 @@ def test_a_hex_or_octal_integer_past_int64_is_no_number_and_is_never_written_who
 @given(place=st.sampled_from(INTEGERS), value=st.integers(INT32[0], INT32[1]))
 def test_an_integer_within_its_width_passes_the_type_check(raw: Raw, rg: str, place, value: int):
     steps, _ = place
-    answer = put(raw, rg, unique("ok"), body_with(steps, str(value)))
+    answer = raw.put_group_text(rg, unique("ok"), body_with(steps, str(value)))
     # Later rules may refuse the value (a port of 0), never the type check.
     if answer.status_code == 400:
         assert "too large or small" not in answer.json()["error"]["message"]
@@ -181,7 +170,7 @@ def test_an_enumeration_takes_only_its_names(raw: Raw, rg: str, place, word: str
     steps, kind = place
     key = ",".join(p.strip() for p in word.lower().split(","))
     name = unique("enum")
-    answer = put(raw, rg, name, body_with(steps, json.dumps(word)))
+    answer = raw.put_group_text(rg, name, body_with(steps, json.dumps(word)))
     if key in kind.names:
         if answer.status_code == 400:
             assert "Error converting value" not in answer.json()["error"]["message"]
@@ -199,7 +188,7 @@ def test_an_enumeration_s_names_are_read_in_any_case(raw: Raw, rg: str, place, d
     chosen = data.draw(st.sampled_from(names))
     flips = data.draw(st.lists(st.booleans(), min_size=len(chosen), max_size=len(chosen)))
     spelled = "".join(c.upper() if f else c for c, f in zip(chosen, flips, strict=True))
-    answer = put(raw, rg, unique("enum"), body_with(steps, json.dumps(spelled)))
+    answer = raw.put_group_text(rg, unique("enum"), body_with(steps, json.dumps(spelled)))
     assert answer.status_code < 500, answer.text
     if answer.status_code == 400:
         assert "Error converting value" not in answer.json()["error"]["message"]
@@ -223,7 +212,7 @@ def test_a_value_of_another_json_type_is_refused_where_it_is(raw: Raw, rg: str, 
     else:
         literal = data.draw(st.sampled_from(WRONG_JSON[kind]))
     name = unique("type")
-    answer = put(raw, rg, name, body_with(steps, literal))
+    answer = raw.put_group_text(rg, name, body_with(steps, literal))
     assert answer.status_code == 400, answer.text
     error = answer.json()["error"]
     assert error["code"] == "InvalidRequestContent"
@@ -249,7 +238,7 @@ def test_the_first_bad_item_in_document_order_is_named(
     body["properties"]["containers"][0]["properties"]["environmentVariables"] = [
         {"name": 5, "value": "a"}
     ]
-    answer = put(raw, rg, unique("order"), json.dumps(body))
+    answer = raw.put_group_text(rg, unique("order"), json.dumps(body))
     assert answer.status_code == 400, answer.text
     message = answer.json()["error"]["message"]
     path = f"properties.containers[0].properties.command[{first}]"
@@ -274,7 +263,7 @@ def test_a_secret_written_without_quotes_is_never_quoted_back(
     raw: Raw, rg: str, steps: tuple[Any, ...], token: str
 ):
     name = unique("secret")
-    answer = put(raw, rg, name, body_with(steps, token))
+    answer = raw.put_group_text(rg, name, body_with(steps, token))
     assert answer.status_code == 400, answer.text
     assert token not in answer.text
     assert raw.request("GET", raw.cg_path(rg, name), api_version=ACI_API).status_code == 404
@@ -319,7 +308,7 @@ def test_every_array_and_map_of_a_group_is_bounded(raw: Raw, rg: str, place, ext
     else:
         literal = "{" + ",".join(f'"k{i}": {item}' for i in range(length)) + "}"
     name = unique("many")
-    answer = put(raw, rg, name, body_with(steps, literal))
+    answer = raw.put_group_text(rg, name, body_with(steps, literal))
     assert answer.status_code == 400, answer.text[:300]
     assert answer.json()["error"] == {
         "code": "TooManyItems",
@@ -343,7 +332,7 @@ def test_init_containers_count_in_the_group_s_containers(
         {"name": f"i{i}", "properties": {"image": "busybox"}} for i in range(init)
     ]
     name = unique("init")
-    answer = put(raw, rg, name, json.dumps(body))
+    answer = raw.put_group_text(rg, name, json.dumps(body))
     if init > bounds.MAX_INIT_CONTAINERS:
         assert answer.status_code == 400, answer.text[:300]
         assert answer.json()["error"] == {
